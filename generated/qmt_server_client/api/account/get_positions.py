@@ -1,0 +1,171 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.position_list import PositionList
+from ...types import Response
+
+
+def _get_kwargs(
+    trader_index: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/qmt/trade/api/positions/{trader_index}".format(
+            trader_index=quote(str(trader_index), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | PositionList | None:
+    if response.status_code == 200:
+        response_200 = PositionList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | PositionList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    trader_index: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorResponse | PositionList]:
+    """Positions of one account.
+
+    Args:
+        trader_index (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | PositionList]
+    """
+
+    kwargs = _get_kwargs(
+        trader_index=trader_index,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    trader_index: int,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorResponse | PositionList | None:
+    """Positions of one account.
+
+    Args:
+        trader_index (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | PositionList
+    """
+
+    return sync_detailed(
+        trader_index=trader_index,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    trader_index: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ErrorResponse | PositionList]:
+    """Positions of one account.
+
+    Args:
+        trader_index (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | PositionList]
+    """
+
+    kwargs = _get_kwargs(
+        trader_index=trader_index,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    trader_index: int,
+    *,
+    client: AuthenticatedClient,
+) -> ErrorResponse | PositionList | None:
+    """Positions of one account.
+
+    Args:
+        trader_index (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | PositionList
+    """
+
+    return (
+        await asyncio_detailed(
+            trader_index=trader_index,
+            client=client,
+        )
+    ).parsed
