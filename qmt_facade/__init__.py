@@ -1,0 +1,75 @@
+"""qmt_facade: a safe, typed Python SDK for the QMT trading server.
+
+    from qmt_facade import QMTTradeClient
+    client = QMTTradeClient("http://localhost:9091", client_id="...", secret_key="...")
+    client.buy("000001", price=10.50, shares=500)
+
+The user manual's spelling ``from qmt_trade_client import QMTTradeClient``
+works too.
+"""
+
+__version__ = "0.1.0"
+
+from qmt_facade._plans import OrderEvent
+from qmt_facade.aio import AsyncQMTTradeClient
+from qmt_facade.client import QMTTradeClient
+from qmt_facade.errors import (
+    QMTAPIError,
+    QMTAuthenticationError,
+    QMTConnectionError,
+    QMTNotFoundError,
+    QMTOrderRejectedError,
+    QMTTimeoutError,
+    QMTTradeClientError,
+    QMTValidationError,
+    QMTWaitTimeoutError,
+)
+from qmt_facade.records import (
+    CANCELABLE_STATUSES,
+    FINAL_STATUSES,
+    STATUS_NAMES,
+    Account,
+    AccountSummary,
+    CancelAllResult,
+    CancelEntry,
+    CancelResult,
+    Order,
+    OrderOutcome,
+    Portfolio,
+    Position,
+    TradeResult,
+    TraderResult,
+)
+from qmt_facade.symbols import lot_size, normalize_symbol
+
+__all__ = [
+    "CANCELABLE_STATUSES",
+    "FINAL_STATUSES",
+    "STATUS_NAMES",
+    "Account",
+    "AccountSummary",
+    "AsyncQMTTradeClient",
+    "CancelAllResult",
+    "CancelEntry",
+    "CancelResult",
+    "Order",
+    "OrderEvent",
+    "OrderOutcome",
+    "Portfolio",
+    "Position",
+    "QMTAPIError",
+    "QMTAuthenticationError",
+    "QMTConnectionError",
+    "QMTNotFoundError",
+    "QMTOrderRejectedError",
+    "QMTTimeoutError",
+    "QMTTradeClient",
+    "QMTTradeClientError",
+    "QMTValidationError",
+    "QMTWaitTimeoutError",
+    "TradeResult",
+    "TraderResult",
+    "__version__",
+    "lot_size",
+    "normalize_symbol",
+]

@@ -1,0 +1,178 @@
+"""What the sync and async clients share around the HTTP call itself.
+
+Argument checks of the constructor, the httpx settings, turning HTTP answers
+and transport failures into the documented exceptions, and the hook that
+stops a non-JSON error page (a 404 ``Not Found``, an HTML 500) before the
+generated client tries to parse it as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from typing import Any
+
+import httpx
+
+from qmt_facade import __version__
+from qmt_facade._plans import AuthMode, Call
+from qmt_facade.errors import (
+    QMTAPIError,
+    QMTAuthenticationError,
+    QMTConnectionError,
+    QMTNotFoundError,
+    QMTTimeoutError,
+    QMTValidationError,
+    safe_url,
+)
+from qmt_facade.signing import QMTSignatureAuth
+from qmt_server_client.types import Response
+
+logger = logging.getLogger("qmt_facade")
+
+USER_AGENT = f"qmt-facade/{__version__}"
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+class ClientSettings:
+    """Validated constructor arguments, shared by both clients."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str | None,
+        secret_key: str | None,
+        timeout: float,
+    ) -> None:
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise QMTValidationError(
+                f"base_url={safe_url(str(base_url))!r}: must start with http:// or https://",
+                field="base_url",
+                value=safe_url(str(base_url)),
+                rule="http(s) URL",
+            )
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise QMTValidationError(
+                f"timeout={timeout!r}: must be a finite number of seconds > 0",
+                field="timeout",
+                value=timeout,
+                rule="finite > 0",
+            )
+        if (client_id is None) != (secret_key is None):
+            missing = "secret_key" if secret_key is None else "client_id"
+            raise QMTValidationError(
+                f"{missing} is missing: client_id and secret_key must be given together",
+                field=missing,
+                value=None,
+                rule="client_id and secret_key together",
+            )
+        self.base_url = base_url.rstrip("/")
+        self.timeout = float(timeout)
+        self.auth = (
+            QMTSignatureAuth(client_id, secret_key)
+            if client_id is not None and secret_key is not None
+            else None
+        )
+
+    @property
+    def client_id(self) -> str | None:
+        return self.auth.client_id if self.auth is not None else None
+
+    def httpx_options(self) -> dict[str, Any]:
+        """Keyword arguments for httpx.Client / httpx.AsyncClient (minus event hooks)."""
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "timeout": httpx.Timeout(self.timeout),
+            "follow_redirects": False,  # /login answers 302: that redirect IS the answer
+            "headers": {"User-Agent": USER_AGENT},
+        }
+
+    def describe(self, cls_name: str, mode: AuthMode) -> str:
+        auth = "signature" if mode.signed else "session" if mode.logged_in else "none"
+        return (
+            f"{cls_name}(base_url={safe_url(self.base_url)!r}, "
+            f"client_id={self.client_id!r}, auth={auth!r})"
+        )
+
+
+def _is_json(response: httpx.Response) -> bool:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+
+
+def expects_json(response: httpx.Response) -> bool:
+    """API routes answer JSON; /login and /logout answer HTML or redirects."""
+    path: str = response.request.url.path
+    return path.startswith("/qmt/") and not _is_json(response)
+
+
+def non_json_error(response: httpx.Response) -> QMTAPIError | QMTAuthenticationError:
+    """The error for a non-JSON answer from an API route (body already read)."""
+    text = _SPACES.sub(" ", _TAGS.sub(" ", response.text)).strip()[:200] or None
+    method, path = response.request.method, response.request.url.path
+    status = response.status_code
+    if status == 401:
+        return QMTAuthenticationError(status_code=status, error=text, method=method, path=path)
+    if status == 404:
+        return QMTNotFoundError(
+            status_code=status, error=text or "Not Found", method=method, path=path
+        )
+    return QMTAPIError(status_code=status, error=text, method=method, path=path)
+
+
+def interpret(call: Call, response: Response[Any]) -> Any:
+    """The parsed body of a 200, or the documented exception for anything else."""
+    if call.raw:
+        return response
+    status = int(response.status_code)
+    if status == 200:
+        return response.parsed
+    error = server_message = None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        server_message = body.get("message")
+    if status == 401:
+        raise QMTAuthenticationError(call.action, status_code=status, error=error)
+    cls = QMTNotFoundError if status == 404 else QMTAPIError
+    raise cls(
+        f"{call.action} 失败: HTTP {status}: "
+        + " | ".join(str(p) for p in (error, server_message) if p),
+        status_code=status,
+        error=error,
+        server_message=server_message,
+    )
+
+
+def transport_error(settings: ClientSettings, call: Call, exc: Exception) -> QMTAPIError:
+    """Map an httpx failure (no HTTP answer) or an unparseable 200 to our errors."""
+    if isinstance(exc, httpx.TimeoutException):
+        detail = f"{call.action}: 超时 {settings.timeout:g}s"
+        if call.places_order:
+            detail += "；服务器可能已执行该请求，请先用 get_orders 核对委托，不要直接重试"
+        return QMTTimeoutError(settings.base_url, detail)
+    if isinstance(exc, httpx.RequestError):
+        return QMTConnectionError(settings.base_url, f"{call.action}: {type(exc).__name__}")
+    # The generated client could not parse a 200 (missing field, wrong type).
+    return QMTAPIError(
+        f"{call.action}: 服务器响应与协议不符 ({type(exc).__name__}: {exc})",
+        status_code=200,
+    )
+
+
+# What the generated client raises when a 200 body does not match the spec.
+PARSE_ERRORS = (KeyError, TypeError, ValueError)
+# Everything httpx raises when no answer arrived.
+REQUEST_ERRORS = (httpx.RequestError,)

@@ -1,0 +1,275 @@
+"""AsyncQMTTradeClient: QMTTradeClient's methods as coroutines, for asyncio.
+
+Same arguments, results and exceptions as the blocking client: both run the
+same plans (``_plans.py``); only the I/O differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Collection
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from qmt_facade import _plans as plans
+from qmt_facade._plans import DEFAULT_STRATEGY_NAME, AuthMode, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade._transport import (
+    PARSE_ERRORS,
+    REQUEST_ERRORS,
+    ClientSettings,
+    expects_json,
+    interpret,
+    non_json_error,
+    transport_error,
+)
+from qmt_facade.errors import QMTTradeClientError
+from qmt_facade.records import (
+    Account,
+    AccountSummary,
+    CancelAllResult,
+    CancelResult,
+    Order,
+    Portfolio,
+    Position,
+    TradeResult,
+)
+from qmt_server_client import AuthenticatedClient
+
+logger = logging.getLogger("qmt_facade")
+T = TypeVar("T")
+
+
+async def _reject_non_json(response: httpx.Response) -> None:
+    if expects_json(response):
+        await response.aread()
+        raise non_json_error(response)
+
+
+class AsyncQMTTradeClient:
+    """The asyncio twin of :class:`qmt_facade.QMTTradeClient` (see its docs).
+
+    Use ``async with AsyncQMTTradeClient(...) as client:`` or ``await
+    client.aclose()``. Calls may run concurrently (``asyncio.gather``) over
+    one pooled connection set.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "http://localhost:9091",
+        client_id: str | None = None,
+        secret_key: str | None = None,
+        timeout: int | float = 30,
+    ) -> None:
+        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
+        self._logged_in = False
+        self._http = httpx.AsyncClient(
+            **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
+        )
+        self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
+        self._api.set_async_httpx_client(self._http)
+
+    # --- plumbing ---------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def _mode(self) -> AuthMode:
+        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__, self._mode)
+
+    async def _perform(self, call: Call) -> Any:
+        logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
+        try:
+            response = await call.endpoint.asyncio_detailed(client=self._api, **call.kwargs)
+        except QMTTradeClientError:
+            raise
+        except (*REQUEST_ERRORS, *PARSE_ERRORS) as exc:
+            raise transport_error(self._settings, call, exc) from exc
+        return interpret(call, response)
+
+    async def _steps(self, plan: Plan[Any]) -> AsyncIterator[Any]:
+        """Run ``plan`` to its end, yielding what it emits (watch_orders)."""
+        async for _ in self._drive(plan, emit=True):
+            yield _
+
+    async def _drive(self, plan: Plan[Any], emit: bool) -> AsyncIterator[Any]:
+        # An async generator cannot return a value, so the plan's return value
+        # is yielded last, wrapped in a one-element tuple.
+        outcome: Any = None
+        error: QMTTradeClientError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(outcome)
+            except StopIteration as stop:
+                if not emit:
+                    yield (stop.value,)
+                return
+            outcome, error = None, None
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+            elif isinstance(step, Emit):
+                yield step.value
+            else:
+                try:
+                    outcome = await self._perform(step)
+                except QMTTradeClientError as exc:
+                    error = exc
+
+    async def _run(self, plan: Plan[T]) -> T:
+        async for (value,) in self._drive(plan, emit=False):
+            return value  # type: ignore[no-any-return]
+        raise AssertionError("a plan ended without a result")  # pragma: no cover
+
+    # --- session ----------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> bool:
+        """See QMTTradeClient.login."""
+        self._logged_in = await self._run(plans.login(username, password))
+        return self._logged_in
+
+    async def logout(self) -> bool:
+        """See QMTTradeClient.logout."""
+        try:
+            await self._run(plans.logout())
+        finally:
+            self._logged_in = False
+            self._http.cookies.clear()
+        return True
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncQMTTradeClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._logged_in:
+                await self.logout()
+        except QMTTradeClientError as error:
+            logger.warning("logout on exit failed: %s", error)
+        finally:
+            await self.aclose()
+
+    # --- queries ----------------------------------------------------------
+
+    async def get_accounts(self) -> list[Account]:
+        return await self._run(plans.get_accounts(self._mode))
+
+    async def get_portfolio(self, trader_index: int = 0) -> Portfolio:
+        return await self._run(plans.get_portfolio(self._mode, trader_index))
+
+    async def get_positions(self, trader_index: int = 0) -> list[Position]:
+        return await self._run(plans.get_positions(self._mode, trader_index))
+
+    async def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
+        return await self._run(plans.get_account_summary(self._mode, trader_index))
+
+    async def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
+        return await self._run(plans.get_position_by_symbol(self._mode, symbol, trader_index))
+
+    async def has_position(self, symbol: str, trader_index: int = 0) -> bool:
+        return await self._run(plans.has_position(self._mode, symbol, trader_index))
+
+    # --- trading ----------------------------------------------------------
+
+    async def buy(
+        self,
+        symbol: str,
+        price: float,
+        position_pct: float | None = None,
+        shares: int | None = None,
+        price_type: int = 0,
+        trader_index: int | None = None,
+        strategy_name: str = DEFAULT_STRATEGY_NAME,
+    ) -> TradeResult:
+        order = plans.validate_order(
+            "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
+        )
+        return await self._run(plans.place_order(self._mode, order, "buy"))
+
+    async def sell(
+        self,
+        symbol: str,
+        price: float,
+        position_pct: float | None = None,
+        shares: int | None = None,
+        price_type: int = 0,
+        trader_index: int | None = None,
+        strategy_name: str = DEFAULT_STRATEGY_NAME,
+    ) -> TradeResult:
+        order = plans.validate_order(
+            "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
+        )
+        return await self._run(plans.place_order(self._mode, order, "sell"))
+
+    async def buy_all(
+        self, symbol: str, price: float, trader_index: int | None = None
+    ) -> TradeResult:
+        return await self._run(plans.buy_all(self._mode, symbol, price, trader_index))
+
+    async def sell_all(
+        self, symbol: str, price: float, trader_index: int | None = None
+    ) -> TradeResult:
+        return await self._run(plans.sell_all(self._mode, symbol, price, trader_index))
+
+    async def reverse_repo(
+        self, reserve_amount: float = 0, trader_index: int | None = None
+    ) -> TradeResult:
+        return await self._run(plans.reverse_repo(self._mode, reserve_amount, trader_index))
+
+    # --- orders -----------------------------------------------------------
+
+    async def get_order(self, order_id: int, trader_index: int) -> Order:
+        return await self._run(plans.get_order(self._mode, order_id, trader_index))
+
+    async def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
+        return await self._run(plans.get_orders(self._mode, trader_index, cancelable_only))
+
+    async def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
+        return await self._run(plans.cancel_order(self._mode, order_id, trader_index))
+
+    async def cancel_all_buy_orders(self, trader_index: int | None = None) -> CancelAllResult:
+        return await self._run(plans.cancel_all(self._mode, "buy", trader_index))
+
+    async def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
+        return await self._run(plans.cancel_all(self._mode, "sell", trader_index))
+
+    # --- order lifecycle ----------------------------------------------------
+
+    async def wait_for_order(
+        self,
+        order_id: int,
+        trader_index: int,
+        timeout: float = 60.0,
+        until: Collection[int] | None = None,
+        poll_interval: float = 0.5,
+    ) -> Order:
+        return await self._run(
+            plans.wait_for_order(self._mode, order_id, trader_index, timeout, poll_interval, until)
+        )
+
+    def watch_orders(
+        self,
+        trader_index: int,
+        poll_interval: float = 1.0,
+        timeout: float | None = None,
+        order_ids: Collection[int] | None = None,
+    ) -> AsyncIterator[OrderEvent]:
+        """``async for event in client.watch_orders(0): ...`` — see QMTTradeClient.watch_orders."""
+        return self._steps(
+            plans.watch_orders(self._mode, trader_index, poll_interval, timeout, order_ids)
+        )

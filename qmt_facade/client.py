@@ -1,0 +1,294 @@
+"""QMTTradeClient: the blocking client the user manual documents."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Iterator
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from qmt_facade import _plans as plans
+from qmt_facade._plans import DEFAULT_STRATEGY_NAME, AuthMode, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade._transport import (
+    PARSE_ERRORS,
+    REQUEST_ERRORS,
+    ClientSettings,
+    expects_json,
+    interpret,
+    non_json_error,
+    transport_error,
+)
+from qmt_facade.errors import QMTTradeClientError
+from qmt_facade.records import (
+    Account,
+    AccountSummary,
+    CancelAllResult,
+    CancelResult,
+    Order,
+    Portfolio,
+    Position,
+    TradeResult,
+)
+from qmt_server_client import AuthenticatedClient
+
+logger = logging.getLogger("qmt_facade")
+T = TypeVar("T")
+
+
+def _reject_non_json(response: httpx.Response) -> None:
+    if expects_json(response):
+        response.read()
+        raise non_json_error(response)
+
+
+class QMTTradeClient:
+    """A client of the QMT trading server.
+
+    Give ``client_id`` and ``secret_key`` to sign every request (recommended,
+    every method works), or call :meth:`login` for a cookie session (queries
+    and buy/sell work; order queries, cancels and reverse repo need a
+    signature). One pooled HTTP connection per client; not thread-safe for
+    login/logout, safe for concurrent calls otherwise.
+    """
+
+    def __init__(
+        self,
+        base_url: str = "http://localhost:9091",
+        client_id: str | None = None,
+        secret_key: str | None = None,
+        timeout: int | float = 30,
+    ) -> None:
+        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
+        self._logged_in = False
+        self._http = httpx.Client(
+            **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
+        )
+        # The generated client only routes requests; auth, timeouts and
+        # pooling live in our httpx client (its token header is never used).
+        self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
+        self._api.set_httpx_client(self._http)
+
+    # --- plumbing ---------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def _mode(self) -> AuthMode:
+        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__, self._mode)
+
+    def _perform(self, call: Call) -> Any:
+        logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
+        try:
+            response = call.endpoint.sync_detailed(client=self._api, **call.kwargs)
+        except QMTTradeClientError:
+            raise
+        except (*REQUEST_ERRORS, *PARSE_ERRORS) as exc:
+            raise transport_error(self._settings, call, exc) from exc
+        return interpret(call, response)
+
+    def _steps(self, plan: Plan[T]) -> Iterator[Any]:
+        """Run ``plan``, yielding what it emits; its return value ends the iteration."""
+        outcome: Any = None
+        error: QMTTradeClientError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(outcome)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            outcome, error = None, None
+            if isinstance(step, Pause):
+                time.sleep(step.seconds)
+            elif isinstance(step, Emit):
+                yield step.value
+            else:
+                try:
+                    outcome = self._perform(step)
+                except QMTTradeClientError as exc:
+                    error = exc
+
+    def _run(self, plan: Plan[T]) -> T:
+        steps = self._steps(plan)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    # --- session ----------------------------------------------------------
+
+    def login(self, username: str, password: str) -> bool:
+        """Log in with the server's form login; raises QMTAuthenticationError on bad credentials."""
+        self._logged_in = self._run(plans.login(username, password))
+        return self._logged_in
+
+    def logout(self) -> bool:
+        """End the session (the server forgets it, the client drops the cookie)."""
+        try:
+            self._run(plans.logout())
+        finally:
+            self._logged_in = False
+            self._http.cookies.clear()
+        return True
+
+    def close(self) -> None:
+        """Close the connection pool. The client cannot be used afterwards."""
+        self._http.close()
+
+    def __enter__(self) -> QMTTradeClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._logged_in:
+                self.logout()
+        except QMTTradeClientError as error:  # leaving the block must not mask the real error
+            logger.warning("logout on exit failed: %s", error)
+        finally:
+            self.close()
+
+    # --- queries ----------------------------------------------------------
+
+    def get_accounts(self) -> list[Account]:
+        """Every account the server trades, with its ``index`` (the trader_index)."""
+        return self._run(plans.get_accounts(self._mode))
+
+    def get_portfolio(self, trader_index: int = 0) -> Portfolio:
+        """Assets of one account (total_asset, cash, frozen_cash, market_value, profit...)."""
+        return self._run(plans.get_portfolio(self._mode, trader_index))
+
+    def get_positions(self, trader_index: int = 0) -> list[Position]:
+        """Positions of one account; symbols come back suffixed (``000001.SZ``)."""
+        return self._run(plans.get_positions(self._mode, trader_index))
+
+    def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
+        """Portfolio and positions together, with the time of the query."""
+        return self._run(plans.get_account_summary(self._mode, trader_index))
+
+    def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
+        """The position in ``symbol`` (any accepted spelling), or None."""
+        return self._run(plans.get_position_by_symbol(self._mode, symbol, trader_index))
+
+    def has_position(self, symbol: str, trader_index: int = 0) -> bool:
+        """Whether the account holds a non-zero volume of ``symbol``."""
+        return self._run(plans.has_position(self._mode, symbol, trader_index))
+
+    # --- trading ----------------------------------------------------------
+
+    def buy(
+        self,
+        symbol: str,
+        price: float,
+        position_pct: float | None = None,
+        shares: int | None = None,
+        price_type: int = 0,
+        trader_index: int | None = None,
+        strategy_name: str = DEFAULT_STRATEGY_NAME,
+    ) -> TradeResult:
+        """Buy by position ratio (0 < position_pct <= 1 of total assets) or by shares.
+
+        Without ``trader_index`` every account buys. Raises QMTOrderRejectedError
+        when no account placed an order; see TradeResult for partial results.
+        """
+        order = plans.validate_order(
+            "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
+        )
+        return self._run(plans.place_order(self._mode, order, "buy"))
+
+    def sell(
+        self,
+        symbol: str,
+        price: float,
+        position_pct: float | None = None,
+        shares: int | None = None,
+        price_type: int = 0,
+        trader_index: int | None = None,
+        strategy_name: str = DEFAULT_STRATEGY_NAME,
+    ) -> TradeResult:
+        """Sell by ratio of the sellable volume (0 < position_pct <= 1) or by shares."""
+        order = plans.validate_order(
+            "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
+        )
+        return self._run(plans.place_order(self._mode, order, "sell"))
+
+    def buy_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
+        """Buy ``symbol`` with all available cash, at ``price``."""
+        return self._run(plans.buy_all(self._mode, symbol, price, trader_index))
+
+    def sell_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
+        """Sell the whole sellable position in ``symbol``, at ``price``."""
+        return self._run(plans.sell_all(self._mode, symbol, price, trader_index))
+
+    def reverse_repo(
+        self, reserve_amount: float = 0, trader_index: int | None = None
+    ) -> TradeResult:
+        """Put the cash (minus ``reserve_amount`` CNY) into 1-day reverse repo (131810.SZ)."""
+        return self._run(plans.reverse_repo(self._mode, reserve_amount, trader_index))
+
+    # --- orders -----------------------------------------------------------
+
+    def get_order(self, order_id: int, trader_index: int) -> Order:
+        """One order; QMTNotFoundError when the account has no such order."""
+        return self._run(plans.get_order(self._mode, order_id, trader_index))
+
+    def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
+        """Today's orders of one account (only cancelable ones when asked)."""
+        return self._run(plans.get_orders(self._mode, trader_index, cancelable_only))
+
+    def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
+        """Ask the broker to cancel one order; ``success`` says whether it was accepted."""
+        return self._run(plans.cancel_order(self._mode, order_id, trader_index))
+
+    def cancel_all_buy_orders(self, trader_index: int | None = None) -> CancelAllResult:
+        """Cancel every open buy order (of every account without ``trader_index``)."""
+        return self._run(plans.cancel_all(self._mode, "buy", trader_index))
+
+    def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
+        """Cancel every open sell order (of every account without ``trader_index``)."""
+        return self._run(plans.cancel_all(self._mode, "sell", trader_index))
+
+    # --- order lifecycle (polling: the server pushes nothing) ----------------
+
+    def wait_for_order(
+        self,
+        order_id: int,
+        trader_index: int,
+        timeout: float = 60.0,
+        until: Collection[int] | None = None,
+        poll_interval: float = 0.5,
+    ) -> Order:
+        """Poll until the order's status is in ``until`` (default: a final status).
+
+        Raises QMTWaitTimeoutError after ``timeout`` seconds.
+        """
+        return self._run(
+            plans.wait_for_order(self._mode, order_id, trader_index, timeout, poll_interval, until)
+        )
+
+    def watch_orders(
+        self,
+        trader_index: int,
+        poll_interval: float = 1.0,
+        timeout: float | None = None,
+        order_ids: Collection[int] | None = None,
+    ) -> Iterator[OrderEvent]:
+        """Yield an OrderEvent whenever an order appears or its status / fill changes.
+
+        Ends after ``timeout`` seconds (None: never), or once every one of
+        ``order_ids`` (when given) is final.
+        """
+        yield from self._steps(
+            plans.watch_orders(self._mode, trader_index, poll_interval, timeout, order_ids)
+        )

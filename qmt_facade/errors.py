@@ -1,0 +1,215 @@
+"""Exceptions raised by qmt_facade.
+
+The hierarchy extends the one the user manual documents::
+
+    QMTTradeClientError
+    ├── QMTAuthenticationError
+    ├── QMTAPIError
+    │   ├── QMTConnectionError
+    │   │   └── QMTTimeoutError
+    │   ├── QMTNotFoundError
+    │   └── QMTOrderRejectedError
+    ├── QMTValidationError (also a ValueError)
+    └── QMTWaitTimeoutError (also a TimeoutError)
+
+Nothing here formats headers, cookies or credentials: callers pass only the
+method, the path and what the server said, so a secret cannot leak through
+an exception message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+__all__ = [
+    "AUTH_FAILED_TEXT",
+    "CONNECTION_FAILED_TEXT",
+    "QMTAPIError",
+    "QMTAuthenticationError",
+    "QMTConnectionError",
+    "QMTNotFoundError",
+    "QMTOrderRejectedError",
+    "QMTTimeoutError",
+    "QMTTradeClientError",
+    "QMTValidationError",
+    "QMTWaitTimeoutError",
+    "safe_url",
+]
+
+# Verbatim from the manual's 常见错误 table; users grep for these.
+AUTH_FAILED_TEXT = "认证失败，请检查登录状态或API密钥"
+CONNECTION_FAILED_TEXT = "连接失败，请检查服务器地址"
+
+
+def safe_url(url: str) -> str:
+    """Return ``url`` without user-info, query or fragment.
+
+    The server accepts ``client_secret`` as a query parameter and a base URL
+    may embed ``user:password@``; neither may reach an error message.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<invalid url>"
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6 literal lost its brackets in .hostname
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = f"{host}:{port}" if port is not None else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _request_label(method: str | None, path: str | None) -> str:
+    if method and path:
+        return f"{method.upper()} {path}"
+    return method or path or ""
+
+
+class QMTTradeClientError(Exception):
+    """Base class of every error qmt_facade raises."""
+
+
+class QMTAuthenticationError(QMTTradeClientError):
+    """Login failed, the session expired, or the server refused the signature."""
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.error = error
+        self.method = method
+        self.path = path
+        parts = [p for p in (detail, error, _request_label(method, path)) if p]
+        if status_code is not None:
+            parts.append(f"HTTP {status_code}")
+        message = AUTH_FAILED_TEXT
+        if parts:
+            message += ": " + "; ".join(parts)
+        super().__init__(message)
+
+
+class QMTAPIError(QMTTradeClientError):
+    """The server could not be reached or did not do what was asked.
+
+    ``error`` is the server's ``"error"`` field and ``server_message`` its
+    ``"message"`` field (the exception text on a 500).
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+        server_message: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.error = error
+        self.server_message = server_message
+        self.method = method
+        self.path = path
+        if message is None:
+            message = self._describe()
+        super().__init__(message)
+
+    def _describe(self) -> str:
+        head = _request_label(self.method, self.path) or "request"
+        if self.status_code is not None:
+            head += f" -> HTTP {self.status_code}"
+        details = [d for d in (self.error, self.server_message) if d]
+        return f"{head}: {' | '.join(details)}" if details else head
+
+
+class QMTConnectionError(QMTAPIError):
+    """No HTTP answer at all: refused, DNS failure, reset, or timeout."""
+
+    def __init__(
+        self,
+        base_url: str,
+        detail: str | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.base_url = safe_url(base_url)
+        message = f"{CONNECTION_FAILED_TEXT}: {self.base_url}"
+        extra = "; ".join(p for p in (_request_label(method, path), detail) if p)
+        if extra:
+            message += f" ({extra})"
+        super().__init__(message, method=method, path=path)
+
+
+class QMTTimeoutError(QMTConnectionError):
+    """The request timed out.
+
+    For a POST that places or cancels orders, a timeout does NOT mean nothing
+    happened: the server may have acted after the client gave up. Check the
+    orders before retrying.
+    """
+
+
+class QMTNotFoundError(QMTAPIError):
+    """The thing asked for does not exist (unknown route, unknown order id)."""
+
+
+class QMTOrderRejectedError(QMTAPIError):
+    """No targeted account placed an order.
+
+    ``outcomes`` holds every account's outcome, so a caller can see why each
+    one refused; ``server_message`` is the response's ``"message"``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        outcomes: Sequence[object],
+        *,
+        status_code: int | None = 200,
+        server_message: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.outcomes: Sequence[object] = tuple(outcomes)
+        super().__init__(
+            message,
+            status_code=status_code,
+            server_message=server_message,
+            method=method,
+            path=path,
+        )
+
+
+class QMTValidationError(QMTTradeClientError, ValueError):
+    """A parameter was refused before any request was sent.
+
+    Also a ``ValueError``, which is what the manual tells users to catch.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object, rule: str) -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        super().__init__(message)
+
+
+class QMTWaitTimeoutError(QMTTradeClientError, TimeoutError):
+    """wait_for_order gave up before the order reached the wanted status.
+
+    ``last_order`` is the order as last seen; the order itself is untouched.
+    """
+
+    def __init__(self, message: str, *, last_order: object) -> None:
+        self.last_order = last_order
+        super().__init__(message)

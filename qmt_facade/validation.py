@@ -1,0 +1,181 @@
+"""Parameter checks run before any request is sent.
+
+Each check returns the value in the type the wire expects, or raises
+``QMTValidationError`` (a ``ValueError``) whose message starts with the
+manual's or the server's own Chinese wording where one exists, followed by
+the field, the value and the rule.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Final
+
+from qmt_facade.errors import QMTValidationError
+from qmt_facade.symbols import is_convertible_bond, lot_size, normalize_symbol
+
+__all__ = [
+    "PRICE_TYPES",
+    "validate_optional_trader_index",
+    "validate_order_id",
+    "validate_position_pct",
+    "validate_price",
+    "validate_price_type",
+    "validate_quantity_choice",
+    "validate_reserve_amount",
+    "validate_shares",
+    "validate_strategy_name",
+    "validate_trader_index",
+]
+
+# 0 limit, 1 latest, 2 best-five IOC, 3 own-side best, 5 counter-side best.
+PRICE_TYPES: Final = frozenset({0, 1, 2, 3, 5})
+
+# Wording from the manual's 常见错误 table (or the server, marked).
+MSG_NEITHER: Final = "必须提供 position_pct 或 shares 其中之一"
+MSG_BOTH: Final = "position_pct 和 shares 不能同时提供"
+MSG_LOT_SHARES: Final = "order_num 必须是 100 的倍数（股）"
+MSG_LOT_BONDS: Final = "order_num 必须是 10 的倍数（张）"
+MSG_NOT_POSITIVE: Final = "order_num 必须大于 0"  # server
+MSG_PCT_RANGE: Final = "position_pct 必须在 0 到 1 之间"  # server
+
+
+def _fail(field: str, value: object, rule: str, prefix: str | None = None) -> QMTValidationError:
+    detail = f"{field}={value!r}: {rule}"
+    message = f"{prefix}: {detail}" if prefix else detail
+    return QMTValidationError(message, field=field, value=value, rule=rule)
+
+
+def _as_int(value: object) -> int | None:
+    """``int(value)`` for integers, else None.
+
+    bool is an int subclass but True is never a meaningful quantity;
+    numbers.Integral also admits numpy integers, common in strategy code.
+    A float such as 500.0 is refused rather than silently truncated.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
+
+
+def _as_real(value: object, field: str, rule: str, prefix: str | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise _fail(field, value, f"{rule} (got {type(value).__name__})", prefix)
+    number = float(value)
+    if not math.isfinite(number):
+        raise _fail(field, value, rule, prefix)
+    return number
+
+
+def validate_quantity_choice(position_pct: object, shares: object) -> None:
+    """Exactly one of ``position_pct`` and ``shares`` must be given."""
+    if position_pct is None and shares is None:
+        rule = "give exactly one of position_pct or shares"
+        raise QMTValidationError(
+            f"{MSG_NEITHER} (position_pct=None, shares=None): {rule}",
+            field="position_pct/shares",
+            value=(None, None),
+            rule=rule,
+        )
+    if position_pct is not None and shares is not None:
+        rule = "give exactly one"
+        raise QMTValidationError(
+            f"{MSG_BOTH} (position_pct={position_pct!r}, shares={shares!r}): {rule}",
+            field="position_pct/shares",
+            value=(position_pct, shares),
+            rule=rule,
+        )
+
+
+def validate_shares(shares: object, symbol: str) -> int:
+    """A positive int that is a multiple of the symbol's lot (100 股 / 10 张)."""
+    count = _as_int(shares)
+    if count is None:
+        raise _fail("shares", shares, f"must be an int, not {type(shares).__name__}")
+    if count <= 0:
+        raise _fail("shares", shares, "must be > 0", MSG_NOT_POSITIVE)
+    lot = lot_size(symbol)
+    if count % lot:
+        code = normalize_symbol(symbol)
+        prefix = MSG_LOT_BONDS if is_convertible_bond(symbol) else MSG_LOT_SHARES
+        rule = f"must be a multiple of {lot}"
+        raise QMTValidationError(
+            f"{prefix}: shares={count} for {code}: {rule}",
+            field="shares",
+            value=shares,
+            rule=rule,
+        )
+    return count
+
+
+def validate_price(price: object, field: str = "price") -> float:
+    """A finite real number > 0 (int or float; bool refused)."""
+    rule = "must be a finite number > 0"
+    number = _as_real(price, field, rule)
+    if number <= 0:
+        raise _fail(field, price, rule)
+    return number
+
+
+def validate_position_pct(position_pct: object) -> float:
+    """A finite fraction with 0 < position_pct <= 1 (0.1 means 10%)."""
+    rule = "must be a number with 0 < position_pct <= 1"
+    pct = _as_real(position_pct, "position_pct", rule, MSG_PCT_RANGE)
+    if not 0 < pct <= 1:
+        raise _fail("position_pct", position_pct, rule, MSG_PCT_RANGE)
+    return pct
+
+
+def validate_price_type(price_type: object) -> int:
+    """One of the server's supported price types: 0, 1, 2, 3, 5."""
+    rule = "must be one of 0 (限价), 1 (最新价), 2 (最优五档), 3 (本方最优), 5 (对方最优)"
+    code = _as_int(price_type)
+    if code is None or code not in PRICE_TYPES:
+        raise _fail("price_type", price_type, rule, "不支持的价格类型")
+    return code
+
+
+def validate_trader_index(trader_index: object) -> int:
+    """An account index: an int >= 0."""
+    index = _as_int(trader_index)
+    if index is None or index < 0:
+        raise _fail("trader_index", trader_index, "must be an int >= 0", "无效的交易器索引")
+    return index
+
+
+def validate_optional_trader_index(trader_index: object) -> int | None:
+    """An int >= 0, or None, which makes the server act on every account."""
+    if trader_index is None:
+        return None
+    index = _as_int(trader_index)
+    if index is None or index < 0:
+        rule = "must be an int >= 0, or None for every account"
+        raise _fail("trader_index", trader_index, rule, "无效的交易器索引")
+    return index
+
+
+def validate_reserve_amount(reserve_amount: object) -> float:
+    """Cash (CNY) to keep out of a reverse repo: a finite number >= 0."""
+    rule = "must be a finite number >= 0"
+    amount = _as_real(reserve_amount, "reserve_amount", rule)
+    if amount < 0:
+        raise _fail("reserve_amount", reserve_amount, rule)
+    return amount
+
+
+def validate_order_id(order_id: object) -> int:
+    """A positive int."""
+    rule = "must be an int > 0"
+    number = _as_int(order_id)
+    if number is None or number <= 0:
+        raise _fail("order_id", order_id, rule)
+    return number
+
+
+def validate_strategy_name(strategy_name: object) -> str:
+    """A non-empty str (the broker shows it on the order)."""
+    rule = "must be a non-empty str"
+    if not isinstance(strategy_name, str) or not strategy_name.strip():
+        raise _fail("strategy_name", strategy_name, rule)
+    return strategy_name
