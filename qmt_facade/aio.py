@@ -96,36 +96,40 @@ class AsyncQMTTradeClient:
 
     async def _steps(self, plan: Plan[Any]) -> AsyncIterator[Any]:
         """Run ``plan`` to its end, yielding what it emits (watch_orders)."""
-        async for _ in self._drive(plan, emit=True):
-            yield _
+        outcome: Any = None
+        error: QMTTradeClientError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(outcome)
+            except StopIteration:
+                return
+            if isinstance(step, Emit):
+                outcome, error = None, None
+                yield step.value
+            else:
+                outcome, error = await self._perform_step(step)
 
-    async def _drive(self, plan: Plan[Any], emit: bool) -> AsyncIterator[Any]:
-        # An async generator cannot return a value, so the plan's return value
-        # is yielded last, wrapped in a one-element tuple.
+    async def _run(self, plan: Plan[T]) -> T:
         outcome: Any = None
         error: QMTTradeClientError | None = None
         while True:
             try:
                 step = plan.throw(error) if error is not None else plan.send(outcome)
             except StopIteration as stop:
-                if not emit:
-                    yield (stop.value,)
-                return
-            outcome, error = None, None
-            if isinstance(step, Pause):
-                await asyncio.sleep(step.seconds)
-            elif isinstance(step, Emit):
-                yield step.value
-            else:
-                try:
-                    outcome = await self._perform(step)
-                except QMTTradeClientError as exc:
-                    error = exc
+                return stop.value  # type: ignore[no-any-return]
+            if isinstance(step, Emit):  # pragma: no cover - only watch_orders emits
+                raise TypeError("this plan emits values: iterate it with _steps")
+            outcome, error = await self._perform_step(step)
 
-    async def _run(self, plan: Plan[T]) -> T:
-        async for (value,) in self._drive(plan, emit=False):
-            return value  # type: ignore[no-any-return]
-        raise AssertionError("a plan ended without a result")  # pragma: no cover
+    async def _perform_step(self, step: Call | Pause) -> tuple[Any, QMTTradeClientError | None]:
+        """Do one step; an error is handed back to be thrown into the plan."""
+        if isinstance(step, Pause):
+            await asyncio.sleep(step.seconds)
+            return None, None
+        try:
+            return await self._perform(step), None
+        except QMTTradeClientError as exc:
+            return None, exc
 
     # --- session ----------------------------------------------------------
 

@@ -94,8 +94,22 @@ class QMTTradeClient:
             raise transport_error(self._settings, call, exc) from exc
         return interpret(call, response)
 
-    def _steps(self, plan: Plan[T]) -> Iterator[Any]:
-        """Run ``plan``, yielding what it emits; its return value ends the iteration."""
+    def _steps(self, plan: Plan[Any]) -> Iterator[Any]:
+        """Run ``plan`` to its end, yielding what it emits (watch_orders)."""
+        outcome: Any = None
+        error: QMTTradeClientError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(outcome)
+            except StopIteration:
+                return
+            if isinstance(step, Emit):
+                outcome, error = None, None
+                yield step.value
+            else:
+                outcome, error = self._perform_step(step)
+
+    def _run(self, plan: Plan[T]) -> T:
         outcome: Any = None
         error: QMTTradeClientError | None = None
         while True:
@@ -103,24 +117,19 @@ class QMTTradeClient:
                 step = plan.throw(error) if error is not None else plan.send(outcome)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-            outcome, error = None, None
-            if isinstance(step, Pause):
-                time.sleep(step.seconds)
-            elif isinstance(step, Emit):
-                yield step.value
-            else:
-                try:
-                    outcome = self._perform(step)
-                except QMTTradeClientError as exc:
-                    error = exc
+            if isinstance(step, Emit):  # pragma: no cover - only watch_orders emits
+                raise TypeError("this plan emits values: iterate it with _steps")
+            outcome, error = self._perform_step(step)
 
-    def _run(self, plan: Plan[T]) -> T:
-        steps = self._steps(plan)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
+    def _perform_step(self, step: Call | Pause) -> tuple[Any, QMTTradeClientError | None]:
+        """Do one step; an error is handed back to be thrown into the plan."""
+        if isinstance(step, Pause):
+            time.sleep(step.seconds)
+            return None, None
+        try:
+            return self._perform(step), None
+        except QMTTradeClientError as exc:
+            return None, exc
 
     # --- session ----------------------------------------------------------
 
