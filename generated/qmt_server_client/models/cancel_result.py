@@ -13,12 +13,13 @@ T = TypeVar("T", bound="CancelResult")
 class CancelResult:
     """
     Example:
-        {'success': True, 'order_id': 1082130433, 'message': '撤单请求已提交'}
+        {'success': True, 'order_id': 1082130433, 'message': '撤单成功: OrderID 1082130433'}
 
     Attributes:
-        success (bool): Whether the cancel request was accepted (the order then moves to 54 已撤 or 53 部撤).
+        success (bool): Whether xtquant accepted the cancel request (returned 0); the order
+            then moves to 54 已撤 or 53 部撤.
         order_id (int):
-        message (str):
+        message (str): `撤单成功: OrderID <id>` or `撤单失败: OrderID <id>`.
     """
 
     success: bool

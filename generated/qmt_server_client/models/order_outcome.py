@@ -21,18 +21,23 @@ class OrderOutcome:
 
         Example:
             {'success': True, 'symbol': '000001.SZ', 'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id':
-                1082130433, 'message': '买入委托已提交'}
+                1082130433, 'message': '买入限价单提交成功: 000001.SZ 100股 @10.5, OrderID: 1082130433'}
 
         Attributes:
             success (bool): Whether an order was submitted.
-            message (str): What happened (Chinese).
+            message (str): What happened (Chinese), e.g.
+                `买入限价单提交成功: 000001.SZ 100股 @10.5, OrderID: 1082130433`
+                (the text says 限价单 and 股 whatever the price type and the
+                instrument), `资金不足，无法买入: 需要<n>, 可用<n>`,
+                `未持有该股票: 000001.SZ`, `错误：不支持的价格类型 <n>`.
             symbol (str | Unset): Suffixed symbol.
             order_num (int | Unset): Quantity submitted (股 or 张), after any reduction for cash.
-            price (float | Unset): Order price (CNY).
-            value (float | Unset): order_num × price (CNY).
+            price (float | Unset): The price the request gave (CNY). With a `price_type` other than 0
+                the order itself is sent at the market (xtquant price 0).
+            value (float | Unset): order_num × price (CNY); 0 when nothing was ordered.
             order_id (int | Unset): The broker order id, when an order was submitted.
             error (str | Unset): Why no order was placed, when known.
-            order_result (Any | Unset): Raw xtquant return value; null in practice.
+            order_result (None | Unset):  Default: None.
             order_amount (float | Unset): Reverse repo only. Amount ordered (CNY).
             available_cash (float | Unset): Reverse repo only. Cash available before the order (CNY).
             reserve_amount (float | Unset): Reverse repo only. Cash kept back (CNY).
@@ -47,7 +52,7 @@ class OrderOutcome:
     value: float | Unset = UNSET
     order_id: int | Unset = UNSET
     error: str | Unset = UNSET
-    order_result: Any | Unset = UNSET
+    order_result: None | Unset = None
     order_amount: float | Unset = UNSET
     available_cash: float | Unset = UNSET
     reserve_amount: float | Unset = UNSET

@@ -22,7 +22,8 @@ class OuterTradeResponse:
     Example:
         {'message': '第三方buy交易执行完成', 'operation': 'buy', 'trade_mode': 'order_num', 'trade_param': 100, 'strategy_name':
             '测试', 'results': [{'trader_index': 0, 'status': 'success', 'result': {'success': True, 'symbol': '000001.SZ',
-            'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id': 1082130433, 'message': '买入委托已提交'}}]}
+            'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id': 1082130433, 'message': '买入限价单提交成功: 000001.SZ 100股
+            @10.5, OrderID: 1082130433'}}]}
 
     Attributes:
         message (str): `第三方buy交易执行完成` or `第三方sell交易执行完成`.

@@ -18,8 +18,9 @@ class ReverseRepoResponse:
     """
     Example:
         {'message': '逆回购执行完成', 'reserve_amount': 1000, 'results': [{'trader_index': 0, 'status': 'success', 'result':
-            {'success': True, 'symbol': '131810.SZ', 'order_num': 940, 'price': 0, 'order_amount': 94000, 'available_cash':
-            95000.0, 'reserve_amount': 1000, 'usable_cash': 94000.0, 'order_id': 1082130440, 'message': '逆回购委托已提交'}}]}
+            {'success': True, 'symbol': '131810.SZ', 'order_num': 940, 'order_amount': 94000, 'available_cash': 95000.0,
+            'reserve_amount': 1000, 'usable_cash': 94000.0, 'order_id': 1082130440, 'message': '逆回购订单提交成功: 940张(约94000元),
+            保留1000元, OrderID: 1082130440'}}]}
 
     Attributes:
         message (str): Always `逆回购执行完成`.

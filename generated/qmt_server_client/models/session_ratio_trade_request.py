@@ -25,7 +25,8 @@ class SessionRatioTradeRequest:
         pricetype (PriceType | Unset): How the order is priced: 0 限价 (limit at the given price), 1 最新价
             (latest price), 2 最优五档即时成交剩余撤销 (best five, immediate or
             cancel), 3 本方最优 (own side best), 5 对方最优 (counter side best).
-            Other values are refused inside the result (`不支持的价格类型`).
+            Other values are refused inside the result:
+            `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
         strategy_name (str | Unset):  Default: 'Web界面'.
         trader_index (int | Unset): The account; omitted = every account.
     """

@@ -22,7 +22,7 @@ class TraderResult:
 
     Example:
         {'trader_index': 0, 'status': 'success', 'result': {'success': False, 'symbol': '000001.SZ', 'order_num': 0,
-            'price': 10.5, 'message': '可用资金不足'}}
+            'price': 10.5, 'value': 0, 'order_result': None, 'message': '资金不足，无法买入: 需要1050.0, 可用500.0'}}
 
     Attributes:
         trader_index (int): The account.
@@ -89,9 +89,9 @@ class TraderResult:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                result_type_1 = OrderOutcome.from_dict(data)
+                result_type_0 = OrderOutcome.from_dict(data)
 
-                return result_type_1
+                return result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(None | OrderOutcome | Unset, data)

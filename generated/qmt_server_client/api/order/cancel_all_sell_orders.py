@@ -77,6 +77,10 @@ def sync_detailed(
 ) -> Response[CancelAllResponse | ErrorResponse]:
     """Cancel every open sell order (signed). The path says `sale`, not `sell`.
 
+     Cancels the account's sell orders (reverse repo included) in status 50
+    (已报) or 55 (部成) only. `status: success` means no exception escaped;
+    the outcome of each cancel is not reported.
+
     Args:
         body (CancelAllRequest):
 
@@ -106,6 +110,10 @@ def sync(
 ) -> CancelAllResponse | ErrorResponse | None:
     """Cancel every open sell order (signed). The path says `sale`, not `sell`.
 
+     Cancels the account's sell orders (reverse repo included) in status 50
+    (已报) or 55 (部成) only. `status: success` means no exception escaped;
+    the outcome of each cancel is not reported.
+
     Args:
         body (CancelAllRequest):
 
@@ -129,6 +137,10 @@ async def asyncio_detailed(
     body: CancelAllRequest,
 ) -> Response[CancelAllResponse | ErrorResponse]:
     """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+
+     Cancels the account's sell orders (reverse repo included) in status 50
+    (已报) or 55 (部成) only. `status: success` means no exception escaped;
+    the outcome of each cancel is not reported.
 
     Args:
         body (CancelAllRequest):
@@ -156,6 +168,10 @@ async def asyncio(
     body: CancelAllRequest,
 ) -> CancelAllResponse | ErrorResponse | None:
     """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+
+     Cancels the account's sell orders (reverse repo included) in status 50
+    (已报) or 55 (部成) only. `status: success` means no exception escaped;
+    the outcome of each cancel is not reported.
 
     Args:
         body (CancelAllRequest):

@@ -78,6 +78,7 @@ def sync_detailed(
     """Buy a number of shares from a logged-in session.
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
+    A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -109,6 +110,7 @@ def sync(
     """Buy a number of shares from a logged-in session.
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
+    A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -135,6 +137,7 @@ async def asyncio_detailed(
     """Buy a number of shares from a logged-in session.
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
+    A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -164,6 +167,7 @@ async def asyncio(
     """Buy a number of shares from a logged-in session.
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
+    A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.

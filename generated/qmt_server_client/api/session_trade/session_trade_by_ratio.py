@@ -78,7 +78,9 @@ def sync_detailed(
     """Buy by position ratio from a logged-in session.
 
      Session only. Buys `position_pct` of total assets (capped at cash).
-    Note the price type field is spelled `pricetype` here.
+    Note the price type field is spelled `pricetype` here. A missing field
+    is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
+    `/outer/trade/...`, the server does not range-check `position_pct`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -111,7 +113,9 @@ def sync(
     """Buy by position ratio from a logged-in session.
 
      Session only. Buys `position_pct` of total assets (capped at cash).
-    Note the price type field is spelled `pricetype` here.
+    Note the price type field is spelled `pricetype` here. A missing field
+    is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
+    `/outer/trade/...`, the server does not range-check `position_pct`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -139,7 +143,9 @@ async def asyncio_detailed(
     """Buy by position ratio from a logged-in session.
 
      Session only. Buys `position_pct` of total assets (capped at cash).
-    Note the price type field is spelled `pricetype` here.
+    Note the price type field is spelled `pricetype` here. A missing field
+    is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
+    `/outer/trade/...`, the server does not range-check `position_pct`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -170,7 +176,9 @@ async def asyncio(
     """Buy by position ratio from a logged-in session.
 
      Session only. Buys `position_pct` of total assets (capped at cash).
-    Note the price type field is spelled `pricetype` here.
+    Note the price type field is spelled `pricetype` here. A missing field
+    is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
+    `/outer/trade/...`, the server does not range-check `position_pct`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,

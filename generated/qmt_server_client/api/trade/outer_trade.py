@@ -88,7 +88,8 @@ def sync_detailed(
     cash; shares = floor(amount / price / lot) × lot. Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
-    the cash buys (the result's message says so). Without `trader_index`
+    the cash buys: the result's `order_num` and message show the reduced
+    quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 
@@ -133,7 +134,8 @@ def sync(
     cash; shares = floor(amount / price / lot) × lot. Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
-    the cash buys (the result's message says so). Without `trader_index`
+    the cash buys: the result's `order_num` and message show the reduced
+    quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 
@@ -173,7 +175,8 @@ async def asyncio_detailed(
     cash; shares = floor(amount / price / lot) × lot. Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
-    the cash buys (the result's message says so). Without `trader_index`
+    the cash buys: the result's `order_num` and message show the reduced
+    quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 
@@ -216,7 +219,8 @@ async def asyncio(
     cash; shares = floor(amount / price / lot) × lot. Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
-    the cash buys (the result's message says so). Without `trader_index`
+    the cash buys: the result's `order_num` and message show the reduced
+    quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 

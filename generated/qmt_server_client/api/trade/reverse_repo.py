@@ -77,9 +77,12 @@ def sync_detailed(
 ) -> Response[ErrorResponse | ReverseRepoResponse]:
     """Reverse repo (国债逆回购) with the available cash (signed).
 
-     Buys Shenzhen R-001 (`131810.SZ`) with cash − `reserve_amount`, in
-    units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
-    `success: false`. Here, unlike the other trade routes, `status`
+     Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
+    in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
+    `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
+    at the latest price, so it shows as `side: sell` in `/orders` and
+    `/cancel_orders/sale` cancels it while it is open. The result carries
+    no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
     Args:
@@ -111,9 +114,12 @@ def sync(
 ) -> ErrorResponse | ReverseRepoResponse | None:
     """Reverse repo (国债逆回购) with the available cash (signed).
 
-     Buys Shenzhen R-001 (`131810.SZ`) with cash − `reserve_amount`, in
-    units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
-    `success: false`. Here, unlike the other trade routes, `status`
+     Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
+    in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
+    `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
+    at the latest price, so it shows as `side: sell` in `/orders` and
+    `/cancel_orders/sale` cancels it while it is open. The result carries
+    no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
     Args:
@@ -140,9 +146,12 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | ReverseRepoResponse]:
     """Reverse repo (国债逆回购) with the available cash (signed).
 
-     Buys Shenzhen R-001 (`131810.SZ`) with cash − `reserve_amount`, in
-    units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
-    `success: false`. Here, unlike the other trade routes, `status`
+     Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
+    in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
+    `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
+    at the latest price, so it shows as `side: sell` in `/orders` and
+    `/cancel_orders/sale` cancels it while it is open. The result carries
+    no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
     Args:
@@ -172,9 +181,12 @@ async def asyncio(
 ) -> ErrorResponse | ReverseRepoResponse | None:
     """Reverse repo (国债逆回购) with the available cash (signed).
 
-     Buys Shenzhen R-001 (`131810.SZ`) with cash − `reserve_amount`, in
-    units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
-    `success: false`. Here, unlike the other trade routes, `status`
+     Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
+    in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
+    `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
+    at the latest price, so it shows as `side: sell` in `/orders` and
+    `/cancel_orders/sale` cancels it while it is open. The result carries
+    no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
     Args:
