@@ -449,7 +449,7 @@ def reverse_repo(
     result = TradeResult(
         message=answer.message,
         results=[TraderResult.from_wire(r) for r in answer.results],
-        operation="buy",
+        operation="sell",  # xtquant places reverse repo (131810.SZ) as a sell order
         reserve_amount=answer.reserve_amount,
     )
     return check_trade(result, "reverse_repo", None)
