@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 import attrs
 
-from qmt_server_client import models as wire
 from qmt_server_client.types import Unset
 
 __all__ = [
@@ -70,6 +69,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+R = TypeVar("R", bound="Record")
+
+
 class Record:
     """Mapping-style read access for an attrs result class."""
 
@@ -105,6 +107,11 @@ class Record:
         """A plain JSON-friendly dict, nested results included."""
         return {name: _plain(value) for name, value in self.items()}
 
+    @classmethod
+    def from_wire(cls: type[R], model: Any) -> R:
+        """Build from the same-named fields of a generated wire model."""
+        return _from_wire(cls, model)
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Record):
@@ -125,9 +132,6 @@ def _wire_value(value: Any) -> Any:
     return value
 
 
-R = TypeVar("R", bound=Record)
-
-
 def _from_wire(cls: type[R], model: Any, **overrides: Any) -> R:
     """Build ``cls`` from the same-named fields of a generated model."""
     values = {
@@ -146,10 +150,6 @@ class Account(Record):
     account_id: str
     nick_name: str
 
-    @classmethod
-    def from_wire(cls, model: wire.Account) -> Account:
-        return _from_wire(cls, model)
-
 
 @attrs.frozen
 class Portfolio(Record):
@@ -161,10 +161,6 @@ class Portfolio(Record):
     market_value: float
     profit: float
     profit_ratio: float
-
-    @classmethod
-    def from_wire(cls, model: wire.Portfolio) -> Portfolio:
-        return _from_wire(cls, model)
 
 
 @attrs.frozen
@@ -182,10 +178,6 @@ class Position(Record):
     current_price: float
     profit: float
     profit_ratio: float
-
-    @classmethod
-    def from_wire(cls, model: wire.Position) -> Position:
-        return _from_wire(cls, model)
 
 
 @attrs.frozen
@@ -218,10 +210,6 @@ class OrderOutcome(Record):
     available_cash: float | None = None
     reserve_amount: float | None = None
     usable_cash: float | None = None
-
-    @classmethod
-    def from_wire(cls, model: wire.OrderOutcome) -> OrderOutcome:
-        return _from_wire(cls, model)
 
 
 @attrs.frozen
@@ -257,7 +245,7 @@ class TraderResult(Record):
         return self.result.error or self.result.message
 
     @classmethod
-    def from_wire(cls, model: wire.TraderResult) -> TraderResult:
+    def from_wire(cls, model: Any) -> TraderResult:
         result = _wire_value(model.result)
         return _from_wire(
             cls, model, result=OrderOutcome.from_wire(result) if result is not None else None
@@ -335,10 +323,6 @@ class Order(Record):
     def order_time(self) -> datetime:
         return datetime.fromtimestamp(self.time)
 
-    @classmethod
-    def from_wire(cls, model: wire.Order) -> Order:
-        return _from_wire(cls, model)
-
 
 @attrs.frozen
 class CancelResult(Record):
@@ -348,10 +332,6 @@ class CancelResult(Record):
     order_id: int
     message: str
 
-    @classmethod
-    def from_wire(cls, model: wire.CancelResult) -> CancelResult:
-        return _from_wire(cls, model)
-
 
 @attrs.frozen
 class CancelEntry(Record):
@@ -360,10 +340,6 @@ class CancelEntry(Record):
     trader_index: int
     status: str
     error: str | None = None
-
-    @classmethod
-    def from_wire(cls, model: wire.CancelAllEntry) -> CancelEntry:
-        return _from_wire(cls, model)
 
 
 @attrs.frozen
@@ -378,5 +354,5 @@ class CancelAllResult(Record):
         return all(entry.status == "success" for entry in self.results)
 
     @classmethod
-    def from_wire(cls, model: wire.CancelAllResponse) -> CancelAllResult:
+    def from_wire(cls, model: Any) -> CancelAllResult:
         return cls(message=model.message, results=[CancelEntry.from_wire(e) for e in model.results])
