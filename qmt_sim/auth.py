@@ -1,0 +1,138 @@
+"""Authentication of the simulated server: HMAC request signatures and login cookies.
+
+The signature rule is an independent implementation of the real server's rule
+(see the protocol reference): the string to sign is
+``METHOD\\nPATH\\nQUERY\\nBODY\\nTIMESTAMP\\nCLIENT_ID`` where BODY is the parsed
+JSON body re-serialised with sorted keys, no spaces and ASCII escapes, or the
+empty string for GET, non-JSON and empty/falsy bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+MISSING_HEADERS = "缺少必要的签名验证参数"
+MISSING_HEADERS_OR_SESSION = "未登录或缺少必要的签名验证参数"
+BAD_TIMESTAMP = "无效的时间戳格式"
+EXPIRED = "请求时间戳过期"
+UNKNOWN_CLIENT = "无效的客户端ID"
+BAD_SIGNATURE = "签名验证失败"
+NOT_LOGGED_IN = "未登录，请先登录"
+
+SESSION_COOKIE = "session"
+SESSION_MAX_AGE = 31 * 24 * 3600  # Flask's default permanent-session lifetime
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """Same test as Flask's ``request.is_json``."""
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def canonical_body(parsed: Any) -> str:
+    """The BODY field of the string to sign for an already-parsed JSON body."""
+    if not parsed:
+        return ""
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+
+
+def string_to_sign(
+    method: str, path: str, query: str, body: str, timestamp: str, client_id: str
+) -> str:
+    return "\n".join((method.upper(), path, query, body, timestamp, client_id))
+
+
+def compute_signature(secret: str, message: str) -> str:
+    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+class SignatureVerifier:
+    """Checks the three X-* headers; returns None when valid, else the 401 message."""
+
+    def __init__(
+        self,
+        secret_for: Callable[[str], str | None],
+        timeout_seconds: int,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.secret_for = secret_for
+        self.timeout_seconds = timeout_seconds
+        self.now = now
+
+    def verify(
+        self,
+        headers: Mapping[str, str],
+        method: str,
+        path: str,
+        query: str,
+        body: str,
+        missing_message: str = MISSING_HEADERS,
+    ) -> str | None:
+        client_id = headers.get("x-client-id", "")
+        timestamp = headers.get("x-timestamp", "")
+        signature = headers.get("x-signature", "")
+        if not (client_id and timestamp and signature):
+            return missing_message
+        try:
+            request_time = int(timestamp)
+        except ValueError:
+            return BAD_TIMESTAMP
+        if abs(int(self.now()) - request_time) > self.timeout_seconds:
+            return EXPIRED
+        secret = self.secret_for(client_id)
+        if secret is None:
+            return UNKNOWN_CLIENT
+        expected = compute_signature(
+            secret, string_to_sign(method, path, query, body, timestamp, client_id)
+        )
+        # Bytes so that a non-ASCII header cannot raise inside compare_digest.
+        if not hmac.compare_digest(signature.encode("utf-8"), expected.encode("utf-8")):
+            return BAD_SIGNATURE
+        return None
+
+
+class SessionSigner:
+    """Login cookie ``base64(json).issued_at.hmac`` signed with the session secret."""
+
+    def __init__(self, secret: str, now: Callable[[], float] = time.time) -> None:
+        self._key = hashlib.sha256(("qmt-sim-session:" + secret).encode("utf-8")).digest()
+        self.now = now
+
+    def _mac(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+    def issue(self, username: str) -> str:
+        data = (
+            base64.urlsafe_b64encode(json.dumps({"u": username}).encode("utf-8"))
+            .decode("ascii")
+            .rstrip("=")
+        )
+        payload = f"{data}.{int(self.now())}"
+        return f"{payload}.{self._mac(payload)}"
+
+    def username(self, cookie: str | None) -> str | None:
+        """The logged-in user of a cookie, or None if absent, forged or too old."""
+        if not cookie or cookie.count(".") != 2:
+            return None
+        data, issued, mac = cookie.split(".")
+        payload = f"{data}.{issued}"
+        if not hmac.compare_digest(
+            mac.encode("utf-8", "replace"), self._mac(payload).encode("ascii")
+        ):
+            return None
+        if not issued.isdigit() or self.now() - int(issued) > SESSION_MAX_AGE:
+            return None
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+        except ValueError:
+            return None
+        user = decoded.get("u") if isinstance(decoded, dict) else None
+        return user if isinstance(user, str) else None

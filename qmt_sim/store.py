@@ -1,0 +1,444 @@
+"""Durable state of the simulator in one SQLite file.
+
+Why these settings: WAL + ``synchronous=FULL`` makes every COMMIT reach the disk
+before the HTTP response is sent, so ``kill -9`` loses nothing that was
+acknowledged. Every change runs inside ``BEGIN IMMEDIATE`` (a write lock taken
+up front), and a process-wide lock serialises writers inside the server, so two
+concurrent orders can never both spend the same cash. CHECK constraints are a
+last line of defence: a bug that would overdraw cash or shares aborts the
+transaction instead of corrupting the book.
+
+All money and prices are integers in milli-yuan (see ``market.MILLI``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS accounts (
+    idx INTEGER PRIMARY KEY,
+    account_id TEXT NOT NULL UNIQUE,
+    nick_name TEXT NOT NULL,
+    cash INTEGER NOT NULL CHECK (cash >= 0),
+    frozen_cash INTEGER NOT NULL CHECK (frozen_cash >= 0)
+);
+CREATE TABLE IF NOT EXISTS positions (
+    account_idx INTEGER NOT NULL REFERENCES accounts(idx),
+    symbol TEXT NOT NULL,
+    volume INTEGER NOT NULL CHECK (volume >= 0),
+    can_use_volume INTEGER NOT NULL CHECK (can_use_volume >= 0),
+    frozen_volume INTEGER NOT NULL CHECK (frozen_volume >= 0),
+    cost INTEGER NOT NULL,
+    open_cost INTEGER NOT NULL,
+    CHECK (can_use_volume + frozen_volume <= volume),
+    PRIMARY KEY (account_idx, symbol)
+);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id INTEGER PRIMARY KEY,
+    account_idx INTEGER NOT NULL REFERENCES accounts(idx),
+    trading_day INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+    status INTEGER NOT NULL,
+    volume INTEGER NOT NULL CHECK (volume > 0),
+    price INTEGER NOT NULL,
+    limit_price INTEGER NOT NULL,
+    price_type INTEGER NOT NULL,
+    ioc INTEGER NOT NULL,
+    traded_volume INTEGER NOT NULL DEFAULT 0 CHECK (traded_volume <= volume),
+    traded_value INTEGER NOT NULL DEFAULT 0,
+    commission INTEGER NOT NULL DEFAULT 0,
+    frozen_cash INTEGER NOT NULL DEFAULT 0 CHECK (frozen_cash >= 0),
+    strategy_name TEXT NOT NULL,
+    remark TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_open ON orders (status, symbol);
+CREATE INDEX IF NOT EXISTS orders_day ON orders (account_idx, trading_day);
+CREATE TABLE IF NOT EXISTS fills (
+    fill_id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(order_id),
+    account_idx INTEGER NOT NULL,
+    symbol TEXT NOT NULL,
+    side TEXT NOT NULL,
+    volume INTEGER NOT NULL CHECK (volume > 0),
+    price INTEGER NOT NULL,
+    commission INTEGER NOT NULL,
+    stamp_duty INTEGER NOT NULL,
+    tick INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS market (
+    symbol TEXT PRIMARY KEY,
+    last INTEGER NOT NULL,
+    prev_close INTEGER NOT NULL,
+    day_open INTEGER NOT NULL,
+    day_high INTEGER NOT NULL,
+    day_low INTEGER NOT NULL,
+    day_volume INTEGER NOT NULL DEFAULT 0,
+    day_amount INTEGER NOT NULL DEFAULT 0,
+    steps INTEGER NOT NULL DEFAULT 0,
+    liquidity INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bars (
+    symbol TEXT NOT NULL,
+    trading_day INTEGER NOT NULL,
+    open INTEGER NOT NULL,
+    high INTEGER NOT NULL,
+    low INTEGER NOT NULL,
+    close INTEGER NOT NULL,
+    volume INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    PRIMARY KEY (symbol, trading_day)
+);
+"""
+
+FIRST_ORDER_ID = 1_000_001  # broker-looking ids; never 0 or small numbers
+
+
+@dataclass
+class Account:
+    idx: int
+    account_id: str
+    nick_name: str
+    cash: int
+    frozen_cash: int
+
+
+@dataclass
+class Position:
+    account_idx: int
+    symbol: str
+    volume: int
+    can_use_volume: int
+    frozen_volume: int
+    cost: int
+    open_cost: int
+
+
+@dataclass
+class Order:
+    order_id: int
+    account_idx: int
+    trading_day: int
+    symbol: str
+    side: str
+    status: int
+    volume: int
+    price: int
+    limit_price: int
+    price_type: int
+    ioc: int
+    traded_volume: int
+    traded_value: int
+    commission: int
+    frozen_cash: int
+    strategy_name: str
+    remark: str
+    created_at: int
+
+    @property
+    def remaining(self) -> int:
+        return self.volume - self.traded_volume
+
+
+@dataclass
+class Quote:
+    symbol: str
+    last: int
+    prev_close: int
+    day_open: int
+    day_high: int
+    day_low: int
+    day_volume: int
+    day_amount: int
+    steps: int
+    liquidity: int
+
+
+class Store:
+    """One SQLite connection shared by the server's threads, guarded by a lock."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+        self._conn = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        with self.transaction() as tx:
+            tx.conn.executescript_safe(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: committed (durably) on success, rolled back on error."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(_Conn(self._conn))
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+
+class _Conn:
+    """Thin typed wrapper so the rest of the code does not juggle sqlite3.Row."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.raw = conn
+
+    def executescript_safe(self, script: str) -> None:
+        # executescript would COMMIT our transaction; run statements one by one.
+        for statement in script.split(";"):
+            if statement.strip():
+                self.raw.execute(statement)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        return self.raw.execute(sql, params)
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.raw.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return list(self.raw.execute(sql, params).fetchall())
+
+
+class Tx:
+    """Typed reads and writes used by the engine, all inside one transaction."""
+
+    def __init__(self, conn: _Conn) -> None:
+        self.conn = conn
+
+    # ---- meta -------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.one("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(row["value"]) if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def get_int_meta(self, key: str, default: int) -> int:
+        value = self.get_meta(key)
+        return int(value) if value is not None else default
+
+    # ---- accounts -----------------------------------------------------------
+    def accounts(self) -> list[Account]:
+        return [Account(**dict(r)) for r in self.conn.all("SELECT * FROM accounts ORDER BY idx")]
+
+    def account(self, idx: int) -> Account:
+        row = self.conn.one("SELECT * FROM accounts WHERE idx = ?", (idx,))
+        if row is None:
+            raise KeyError(f"no account {idx}")
+        return Account(**dict(row))
+
+    def insert_account(self, account: Account) -> None:
+        self.conn.execute(
+            "INSERT INTO accounts (idx, account_id, nick_name, cash, frozen_cash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (account.idx, account.account_id, account.nick_name, account.cash, account.frozen_cash),
+        )
+
+    def save_account(self, account: Account) -> None:
+        self.conn.execute(
+            "UPDATE accounts SET cash = ?, frozen_cash = ? WHERE idx = ?",
+            (account.cash, account.frozen_cash, account.idx),
+        )
+
+    # ---- positions ----------------------------------------------------------
+    def positions(self, account_idx: int) -> list[Position]:
+        rows = self.conn.all(
+            "SELECT * FROM positions WHERE account_idx = ? ORDER BY symbol", (account_idx,)
+        )
+        return [Position(**dict(r)) for r in rows]
+
+    def all_positions(self) -> list[Position]:
+        return [Position(**dict(r)) for r in self.conn.all("SELECT * FROM positions")]
+
+    def position(self, account_idx: int, symbol: str) -> Position | None:
+        row = self.conn.one(
+            "SELECT * FROM positions WHERE account_idx = ? AND symbol = ?", (account_idx, symbol)
+        )
+        return Position(**dict(row)) if row else None
+
+    def save_position(self, pos: Position) -> None:
+        """Upsert a position; a fully closed, unfrozen position is removed."""
+        if pos.volume == 0 and pos.frozen_volume == 0:
+            self.conn.execute(
+                "DELETE FROM positions WHERE account_idx = ? AND symbol = ?",
+                (pos.account_idx, pos.symbol),
+            )
+            return
+        self.conn.execute(
+            """INSERT INTO positions
+                 (account_idx, symbol, volume, can_use_volume, frozen_volume, cost, open_cost)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(account_idx, symbol) DO UPDATE SET volume = excluded.volume,
+                 can_use_volume = excluded.can_use_volume, frozen_volume = excluded.frozen_volume,
+                 cost = excluded.cost, open_cost = excluded.open_cost""",
+            (
+                pos.account_idx,
+                pos.symbol,
+                pos.volume,
+                pos.can_use_volume,
+                pos.frozen_volume,
+                pos.cost,
+                pos.open_cost,
+            ),
+        )
+
+    # ---- orders -------------------------------------------------------------
+    def next_order_id(self) -> int:
+        row = self.conn.one("SELECT MAX(order_id) AS top FROM orders")
+        top = row["top"] if row is not None else None
+        return FIRST_ORDER_ID if top is None else int(top) + 1
+
+    def insert_order(self, order: Order) -> None:
+        values = dict(order.__dict__)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.conn.execute(
+            f"INSERT INTO orders ({columns}) VALUES ({marks})", tuple(values.values())
+        )
+
+    def save_order(self, order: Order) -> None:
+        self.conn.execute(
+            """UPDATE orders SET status = ?, traded_volume = ?, traded_value = ?, commission = ?,
+                 frozen_cash = ?, remark = ? WHERE order_id = ?""",
+            (
+                order.status,
+                order.traded_volume,
+                order.traded_value,
+                order.commission,
+                order.frozen_cash,
+                order.remark,
+                order.order_id,
+            ),
+        )
+
+    def order(self, order_id: int) -> Order | None:
+        row = self.conn.one("SELECT * FROM orders WHERE order_id = ?", (order_id,))
+        return Order(**dict(row)) if row else None
+
+    def orders_of_day(self, account_idx: int, trading_day: int) -> list[Order]:
+        rows = self.conn.all(
+            "SELECT * FROM orders WHERE account_idx = ? AND trading_day = ? ORDER BY order_id",
+            (account_idx, trading_day),
+        )
+        return [Order(**dict(r)) for r in rows]
+
+    def open_orders(self, statuses: tuple[int, ...], symbol: str | None = None) -> list[Order]:
+        marks = ", ".join("?" for _ in statuses)
+        sql = f"SELECT * FROM orders WHERE status IN ({marks})"
+        params: tuple[Any, ...] = statuses
+        if symbol is not None:
+            sql += " AND symbol = ?"
+            params = (*statuses, symbol)
+        rows = self.conn.all(sql + " ORDER BY order_id", params)
+        return [Order(**dict(r)) for r in rows]
+
+    def insert_fill(
+        self,
+        order: Order,
+        volume: int,
+        price: int,
+        commission: int,
+        stamp_duty: int,
+        tick: int,
+        created_at: int,
+    ) -> None:
+        self.conn.execute(
+            """INSERT INTO fills (order_id, account_idx, symbol, side, volume, price, commission,
+                 stamp_duty,
+                 tick, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                order.order_id,
+                order.account_idx,
+                order.symbol,
+                order.side,
+                volume,
+                price,
+                commission,
+                stamp_duty,
+                tick,
+                created_at,
+            ),
+        )
+
+    # ---- market -------------------------------------------------------------
+    def quote(self, symbol: str) -> Quote | None:
+        row = self.conn.one("SELECT * FROM market WHERE symbol = ?", (symbol,))
+        return Quote(**dict(row)) if row else None
+
+    def quotes(self) -> list[Quote]:
+        return [Quote(**dict(r)) for r in self.conn.all("SELECT * FROM market ORDER BY symbol")]
+
+    def save_quote(self, q: Quote) -> None:
+        self.conn.execute(
+            """INSERT INTO market (symbol, last, prev_close, day_open, day_high, day_low,
+                 day_volume, day_amount,
+                 steps, liquidity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(symbol) DO UPDATE SET last = excluded.last,
+                 prev_close = excluded.prev_close, day_open = excluded.day_open,
+                 day_high = excluded.day_high, day_low = excluded.day_low,
+                 day_volume = excluded.day_volume, day_amount = excluded.day_amount,
+                 steps = excluded.steps,
+                 liquidity = excluded.liquidity""",
+            (
+                q.symbol,
+                q.last,
+                q.prev_close,
+                q.day_open,
+                q.day_high,
+                q.day_low,
+                q.day_volume,
+                q.day_amount,
+                q.steps,
+                q.liquidity,
+            ),
+        )
+
+    def save_bar(self, q: Quote, trading_day: int) -> None:
+        self.conn.execute(
+            """INSERT OR REPLACE INTO bars
+                 (symbol, trading_day, open, high, low, close, volume, amount)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                q.symbol,
+                trading_day,
+                q.day_open,
+                q.day_high,
+                q.day_low,
+                q.last,
+                q.day_volume,
+                q.day_amount,
+            ),
+        )
+
+    def bars(self, symbol: str) -> list[sqlite3.Row]:
+        return self.conn.all("SELECT * FROM bars WHERE symbol = ? ORDER BY trading_day", (symbol,))

@@ -1,0 +1,161 @@
+"""Run the simulator as a real subprocess, for integration tests and benchmarks.
+
+    with SimulatorProcess(tmp_path) as sim:
+        client = SomeClient(sim.base_url, sim.client_id, sim.secret_key)
+        ...
+        sim.kill()    # SIGKILL, like a crash
+        sim.start()   # same DB, same port
+
+The market does not move on its own here (``tick_seconds`` 0 unless asked):
+drive it with ``POST /sim/tick``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import yaml
+
+from .config import parse_config, sample_config_path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class SimulatorProcess:
+    """A simulator subprocess on 127.0.0.1 with its config and DB in ``directory``."""
+
+    def __init__(
+        self,
+        directory: str | Path,
+        config: dict[str, Any] | None = None,
+        *,
+        port: int | None = None,
+        tick_seconds: float | None = 0.0,
+        startup_timeout: float = 30.0,
+    ) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        raw = (
+            config
+            if config is not None
+            else yaml.safe_load(sample_config_path().read_text(encoding="utf-8"))
+        )
+        raw = dict(raw)
+        if tick_seconds is not None:
+            raw["market"] = {**(raw.get("market") or {}), "tick_seconds": tick_seconds}
+        self.config = parse_config(
+            raw, source="SimulatorProcess config"
+        )  # fail fast, in this process
+        self.config_path = self.directory / "qmt-sim.yaml"
+        self.config_path.write_text(
+            yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+        self.db_path = self.directory / "qmt-sim.sqlite3"
+        self.log_path = self.directory / "qmt-sim.log"
+        self.port = port or free_port()
+        self.startup_timeout = startup_timeout
+        self.client_id = self.config.clients[0].client_id
+        self.secret_key = self.config.clients[0].secret_key
+        first_user = self.config.users[0] if self.config.users else None
+        self.username = first_user.username if first_user else None
+        self.password = first_user.password if first_user else None
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> SimulatorProcess:
+        """Start (or restart) the server on the same DB and port; returns once it is healthy."""
+        if self.running:
+            raise RuntimeError("simulator already running")
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        command = [
+            sys.executable, "-m", "qmt_sim",
+            "--config", str(self.config_path),
+            "--db", str(self.db_path),
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+        ]  # fmt: skip
+        with open(self.log_path, "ab") as log:
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise RuntimeError(
+                    f"simulator exited with {self._process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/sim/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(
+            f"simulator not healthy after {self.startup_timeout}s:\n{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Graceful shutdown (SIGTERM), escalating to SIGKILL after ``timeout``."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to flush anything."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        process.kill()
+        process.wait(timeout=10)
+
+    def __enter__(self) -> SimulatorProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
