@@ -320,10 +320,10 @@ class Engine:
             account = tx.account(idx)
             usable = account.cash - to_milli(reserve_amount)
             order_num = max(0, math.floor(usable / REVERSE_REPO_UNIT / 10) * 10)
+            # The real server's repo outcome carries no "price" field.
             details = {
                 "symbol": REVERSE_REPO_SYMBOL,
                 "order_num": order_num,
-                "price": to_yuan(REVERSE_REPO_UNIT),
                 "order_amount": to_yuan(order_num * REVERSE_REPO_UNIT),
                 "available_cash": to_yuan(account.cash),
                 "reserve_amount": reserve_amount,
@@ -331,8 +331,7 @@ class Engine:
             }
             if order_num <= 0:
                 message = (
-                    f"可用资金不足1000元，无法进行逆回购: 可用{to_yuan(account.cash)}, "
-                    f"保留{reserve_amount}"
+                    f"逆回购资金不足: 最低需要1000元, 当前可用{to_yuan(max(0, usable))}元"
                 )
                 return {"success": False, **details, "message": message}
             order = self._submit(
@@ -346,7 +345,10 @@ class Engine:
                 "逆回购",
             )
             amount = details["order_amount"]
-            message = f"逆回购下单成功: {REVERSE_REPO_SYMBOL} {order_num}张, 金额{amount}"
+            message = (
+                f"逆回购订单提交成功: {order_num}张(约{amount:g}元), "
+                f"保留{reserve_amount:g}元, OrderID: {order.order_id}"
+            )
             return {
                 "success": order.status != JUNK,
                 **details,
