@@ -6,9 +6,20 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from response_contract import ResponseContract
 
 from qmt_facade import AsyncQMTTradeClient, QMTTradeClient
 from qmt_sim.testing import SimulatorProcess
+
+
+@pytest.fixture(scope="session")
+def response_contract() -> Iterator[ResponseContract]:
+    """Every JSON answer the fixture clients receive must match the spec's schemas."""
+    contract = ResponseContract.from_spec()
+    yield contract
+    assert not contract.violations, "responses outside the spec:\n" + "\n".join(
+        contract.violations[:50]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +38,22 @@ def fresh_sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
 
 
 @pytest.fixture
-def client(sim: SimulatorProcess) -> Iterator[QMTTradeClient]:
-    """A signed client of the module's simulator."""
+def client(
+    sim: SimulatorProcess, response_contract: ResponseContract
+) -> Iterator[QMTTradeClient]:
+    """A signed client of the module's simulator; its responses are checked against the spec."""
     with QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key) as c:
+        c._http.event_hooks["response"].append(response_contract.sync_hook)
         yield c
 
 
 @pytest.fixture
-async def aclient(sim: SimulatorProcess) -> AsyncIterator[AsyncQMTTradeClient]:
-    """A signed async client of the module's simulator."""
+async def aclient(
+    sim: SimulatorProcess, response_contract: ResponseContract
+) -> AsyncIterator[AsyncQMTTradeClient]:
+    """A signed async client of the module's simulator; responses checked against the spec."""
     async with AsyncQMTTradeClient(
         sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key
     ) as c:
+        c._http.event_hooks["response"].append(response_contract.async_hook)
         yield c

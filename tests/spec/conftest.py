@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from spec_support import load_spec
+from openapi_support import load_spec
 
 
 @pytest.fixture(scope="session")

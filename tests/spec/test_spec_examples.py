@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator
-from spec_support import (
+from openapi_support import (
     SchemaConversionError,
     iter_examples,
     load_spec,

@@ -13,7 +13,7 @@ import sys
 from types import ModuleType
 
 import pytest
-from spec_support import REPO_ROOT, load_spec
+from openapi_support import REPO_ROOT, load_spec
 
 _SPEC = load_spec()
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

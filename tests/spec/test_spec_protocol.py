@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
-from spec_support import load_spec, resolve_pointer
+from openapi_support import load_spec, resolve_pointer
 
 _SPEC = load_spec()
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from spec_support import iter_examples, load_spec
+from openapi_support import iter_examples, load_spec
 
 _SPEC = load_spec()
 _SCHEMAS = _SPEC["components"]["schemas"]

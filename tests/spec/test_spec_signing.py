@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 import pytest
-from spec_support import load_spec
+from openapi_support import load_spec
 
 # HMAC-SHA256("test_secret", string to sign of the worked example), computed once
 # by hand from the protocol reference and pinned; the spec must state the same.

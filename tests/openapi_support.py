@@ -1,4 +1,4 @@
-"""Helpers for tests/spec: load the spec, turn its schemas into JSON Schema, find its examples.
+"""Helpers for the tests: load the spec, turn its schemas into JSON Schema, find its examples.
 
 OpenAPI 3.0 schemas are close to JSON Schema draft 4 with a few differences
 that matter for validating examples:
@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft4Validator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO_ROOT / "openapi" / "qmt-server.yaml"
 
 
