@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+from response_contract import ResponseContract
 from sim_http import SimHttp
 
-from qmt_sim.config import sample_config_path
 from qmt_sim.testing import SimulatorProcess
-
-
-def sample_config() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(sample_config_path().read_text(encoding="utf-8"))
-    return loaded
 
 
 @pytest.fixture
@@ -26,7 +19,7 @@ def sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
 
 
 @pytest.fixture
-def http(sim: SimulatorProcess) -> Iterator[SimHttp]:
-    client = SimHttp(sim.base_url, sim.client_id, sim.secret_key)
+def http(sim: SimulatorProcess, response_contract: ResponseContract) -> Iterator[SimHttp]:
+    client = SimHttp(sim.base_url, sim.client_id, sim.secret_key, [response_contract.sync_hook])
     yield client
     client.close()

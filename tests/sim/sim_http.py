@@ -6,11 +6,21 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+import yaml
+
+from qmt_sim.config import sample_config_path
 
 API = "/qmt/trade/api"
+
+
+def sample_config() -> dict[str, Any]:
+    """The packaged sample config, as a dict to modify for a test."""
+    loaded: dict[str, Any] = yaml.safe_load(sample_config_path().read_text(encoding="utf-8"))
+    return loaded
 
 
 def canonical(body: Any) -> str:
@@ -27,11 +37,23 @@ def sign(
 class SimHttp:
     """Signed and session requests against a running simulator."""
 
-    def __init__(self, base_url: str, client_id: str, secret_key: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        secret_key: str,
+        response_hooks: list[Callable[[httpx.Response], None]] | None = None,
+    ) -> None:
         self.base_url = base_url
         self.client_id = client_id
         self.secret_key = secret_key
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+        self.response_hooks = list(response_hooks or [])
+        self.http = self._client()
+
+    def _client(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url, timeout=30, event_hooks={"response": self.response_hooks}
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -91,7 +113,7 @@ class SimHttp:
         return response.json()
 
     def login(self, username: str, password: str) -> httpx.Client:
-        session = httpx.Client(base_url=self.base_url, timeout=30)
+        session = self._client()
         response = session.post("/login", data={"username": username, "password": password})
         assert response.status_code == 302, response.text
         return session

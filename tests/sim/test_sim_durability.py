@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sample_config
-from sim_http import SimHttp
+from sim_http import SimHttp, sample_config
 
 from qmt_sim.testing import SimulatorProcess
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sample_config
+from sim_http import sample_config
 
 from qmt_sim import market as mk
 from qmt_sim.config import ConfigError, load_config, parse_config
