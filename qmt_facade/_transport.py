@@ -34,6 +34,7 @@ logger = logging.getLogger("qmt_facade")
 
 USER_AGENT = f"qmt-facade/{__version__}"
 _TAGS = re.compile(r"<[^>]+>")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
 
@@ -117,7 +118,10 @@ def expects_json(response: httpx.Response) -> bool:
 
 def non_json_error(response: httpx.Response) -> QMTAPIError | QMTAuthenticationError:
     """The error for a non-JSON answer from an API route (body already read)."""
-    text = _SPACES.sub(" ", _TAGS.sub(" ", response.text)).strip()[:200] or None
+    page = response.text
+    # An HTML page's title says what happened; its body may be a debug traceback.
+    title = _TITLE.search(page)
+    text = _SPACES.sub(" ", _TAGS.sub(" ", title.group(1) if title else page)).strip()[:200] or None
     method, path = response.request.method, response.request.url.path
     status = response.status_code
     if status == 401:

@@ -3,8 +3,8 @@
 The hierarchy extends the one the user manual documents::
 
     QMTTradeClientError
-    ├── QMTAuthenticationError
     ├── QMTAPIError
+    │   ├── QMTAuthenticationError (the manual draws it beside QMTAPIError)
     │   ├── QMTConnectionError
     │   │   └── QMTTimeoutError
     │   ├── QMTNotFoundError
@@ -73,31 +73,6 @@ class QMTTradeClientError(Exception):
     """Base class of every error qmt_facade raises."""
 
 
-class QMTAuthenticationError(QMTTradeClientError):
-    """Login failed, the session expired, or the server refused the signature."""
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        status_code: int | None = None,
-        error: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-    ) -> None:
-        self.status_code = status_code
-        self.error = error
-        self.method = method
-        self.path = path
-        parts = [p for p in (detail, error, _request_label(method, path)) if p]
-        if status_code is not None:
-            parts.append(f"HTTP {status_code}")
-        message = AUTH_FAILED_TEXT
-        if parts:
-            message += ": " + "; ".join(parts)
-        super().__init__(message)
-
-
 class QMTAPIError(QMTTradeClientError):
     """The server could not be reached or did not do what was asked.
 
@@ -130,6 +105,32 @@ class QMTAPIError(QMTTradeClientError):
             head += f" -> HTTP {self.status_code}"
         details = [d for d in (self.error, self.server_message) if d]
         return f"{head}: {' | '.join(details)}" if details else head
+
+
+class QMTAuthenticationError(QMTAPIError):
+    """Login failed, the session expired, or the server refused the signature.
+
+    Also a ``QMTAPIError``: the manual's error-handling example calls a trade
+    method without credentials inside ``except QMTAPIError``, and an
+    authentication failure is an API call that failed.
+    """
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        parts = [p for p in (detail, error, _request_label(method, path)) if p]
+        if status_code is not None:
+            parts.append(f"HTTP {status_code}")
+        message = AUTH_FAILED_TEXT
+        if parts:
+            message += ": " + "; ".join(parts)
+        super().__init__(message, status_code=status_code, error=error, method=method, path=path)
 
 
 class QMTConnectionError(QMTAPIError):

@@ -41,11 +41,15 @@ def test_hierarchy(cls: type[Exception], bases: tuple[type[Exception], ...]) -> 
         assert issubclass(cls, base)
 
 
-def test_auth_error_is_not_an_api_error() -> None:
-    # The manual catches the two separately; one must not swallow the other.
-    assert not issubclass(QMTAuthenticationError, QMTAPIError)
+def test_auth_error_is_an_api_error_but_not_the_reverse() -> None:
+    # The manual's error-handling example calls buy() without credentials
+    # inside `except QMTAPIError`, so an auth failure must be caught there;
+    # `except QMTAuthenticationError` still singles it out.
+    assert issubclass(QMTAuthenticationError, QMTAPIError)
     assert not issubclass(QMTAPIError, QMTAuthenticationError)
     assert not issubclass(QMTAPIError, ValueError)
+    error = QMTAuthenticationError("get_orders", status_code=401, error="签名验证失败")
+    assert (error.status_code, error.error) == (401, "签名验证失败")
 
 
 def test_authentication_error_message_and_attributes() -> None:

@@ -1,0 +1,103 @@
+"""Helpers shared by the integration tests: sim admin calls, custom sims, the manual's snippets."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from qmt_facade import Order, QMTTradeClient
+from qmt_facade.signing import QMTSignatureAuth
+from qmt_sim.config import sample_config_path
+from qmt_sim.testing import SimulatorProcess
+
+MANUAL_PATH = Path("/work/shared/seed/000_38080c67b1cd514c.txt")
+
+
+def sample_config() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(sample_config_path().read_text(encoding="utf-8"))
+    return loaded
+
+
+@contextmanager
+def custom_sim(
+    directory: Path, mutate: Callable[[dict[str, Any]], None]
+) -> Iterator[SimulatorProcess]:
+    """A simulator whose sample config was changed by ``mutate`` first."""
+    config = copy.deepcopy(sample_config())
+    mutate(config)
+    with SimulatorProcess(directory, config) as process:
+        yield process
+
+
+def _admin(sim: SimulatorProcess, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    auth = QMTSignatureAuth(sim.client_id, sim.secret_key)
+    with httpx.Client(base_url=sim.base_url, auth=auth, timeout=10) as http:
+        response = http.post(path, json=body)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def tick(sim: SimulatorProcess, steps: int = 1) -> dict[str, Any]:
+    """Move the simulated market ``steps`` steps (matching resting orders)."""
+    return _admin(sim, "/sim/tick", {"steps": steps})
+
+
+def next_day(sim: SimulatorProcess) -> dict[str, Any]:
+    return _admin(sim, "/sim/next_day", {})
+
+
+def signed_client(sim: SimulatorProcess) -> QMTTradeClient:
+    return QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key)
+
+
+def prepare_snippet(code: str, sim: SimulatorProcess) -> str:
+    """The manual's snippet with only base_url and credentials pointed at ``sim``."""
+    code = code.replace("http://localhost:9091", sim.base_url)
+    code = re.sub(r'client_id="[^"]*"', f'client_id="{sim.client_id}"', code)
+    code = re.sub(r'secret_key="[^"]*"', f'secret_key="{sim.secret_key}"', code)
+    code = code.replace('login("admin", "password")', f'login("{sim.username}", "{sim.password}")')
+    code = code.replace(
+        'login("admin", "wrong_password")', f'login("{sim.username}", "wrong_password")'
+    )
+    return code
+
+
+def run_snippet(
+    code: str, sim: SimulatorProcess, close: bool = True, **names: Any
+) -> dict[str, Any]:
+    """exec() the prepared snippet; returns its namespace (clients it made are closed)."""
+    namespace: dict[str, Any] = {"__name__": "manual_snippet", **names}
+    try:
+        exec(compile(prepare_snippet(code, sim), "<manual snippet>", "exec"), namespace)
+    finally:
+        made = namespace.get("client")
+        if close and isinstance(made, QMTTradeClient) and made is not names.get("client"):
+            made.close()
+    return namespace
+
+
+def normalized_lines(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def find(orders: list[Order], **fields: Any) -> list[Order]:
+    """Orders whose fields equal ``fields`` (floats compared to 1e-6)."""
+    found = []
+    for order in orders:
+        if all(_same(order[key], want) for key, want in fields.items()):
+            found.append(order)
+    return found
+
+
+def _same(got: Any, want: Any) -> bool:
+    if isinstance(want, float):
+        return bool(abs(got - want) < 1e-6)
+    return bool(got == want)
