@@ -49,9 +49,11 @@ from qmt_facade.records import (
 )
 from qmt_facade.symbols import lot_size, normalize_symbol
 from qmt_facade.validation import (
+    validate_non_negative,
     validate_optional_trader_index,
     validate_order_id,
     validate_position_pct,
+    validate_positive,
     validate_price,
     validate_price_type,
     validate_quantity_choice,
@@ -538,26 +540,9 @@ def cancel_all(mode: AuthMode, side: Side, trader_index: int | None) -> Plan[Can
 
 
 def _check_polling(timeout: float | None, poll_interval: float) -> None:
-    if (
-        not isinstance(poll_interval, int | float)
-        or not math.isfinite(poll_interval)
-        or poll_interval <= 0
-    ):
-        raise QMTValidationError(
-            f"poll_interval={poll_interval!r}: must be a finite number > 0",
-            field="poll_interval",
-            value=poll_interval,
-            rule="finite > 0",
-        )
-    if timeout is not None and (
-        not isinstance(timeout, int | float) or math.isnan(timeout) or timeout < 0
-    ):
-        raise QMTValidationError(
-            f"timeout={timeout!r}: must be a number >= 0 or None",
-            field="timeout",
-            value=timeout,
-            rule=">= 0 or None",
-        )
+    validate_positive(poll_interval, "poll_interval")
+    if timeout is not None:
+        validate_non_negative(timeout, "timeout")
 
 
 def wait_for_order(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from typing import Any
 
@@ -28,6 +27,7 @@ from qmt_facade.errors import (
     safe_url,
 )
 from qmt_facade.signing import QMTSignatureAuth
+from qmt_facade.validation import validate_positive
 from qmt_server_client.types import Response
 
 logger = logging.getLogger("qmt_facade")
@@ -55,18 +55,7 @@ class ClientSettings:
                 value=safe_url(str(base_url)),
                 rule="http(s) URL",
             )
-        if (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, int | float)
-            or not math.isfinite(timeout)
-            or timeout <= 0
-        ):
-            raise QMTValidationError(
-                f"timeout={timeout!r}: must be a finite number of seconds > 0",
-                field="timeout",
-                value=timeout,
-                rule="finite > 0",
-            )
+        seconds = validate_positive(timeout, "timeout")
         if (client_id is None) != (secret_key is None):
             missing = "secret_key" if secret_key is None else "client_id"
             raise QMTValidationError(
@@ -76,7 +65,7 @@ class ClientSettings:
                 rule="client_id and secret_key together",
             )
         self.base_url = base_url.rstrip("/")
-        self.timeout = float(timeout)
+        self.timeout = seconds
         self.auth = (
             QMTSignatureAuth(client_id, secret_key)
             if client_id is not None and secret_key is not None

@@ -17,9 +17,11 @@ from qmt_facade.symbols import is_convertible_bond, lot_size, normalize_symbol
 
 __all__ = [
     "PRICE_TYPES",
+    "validate_non_negative",
     "validate_optional_trader_index",
     "validate_order_id",
     "validate_position_pct",
+    "validate_positive",
     "validate_price",
     "validate_price_type",
     "validate_quantity_choice",
@@ -109,13 +111,27 @@ def validate_shares(shares: object, symbol: str) -> int:
     return count
 
 
-def validate_price(price: object, field: str = "price") -> float:
+def validate_positive(value: object, field: str) -> float:
     """A finite real number > 0 (int or float; bool refused)."""
     rule = "must be a finite number > 0"
-    number = _as_real(price, field, rule)
+    number = _as_real(value, field, rule)
     if number <= 0:
-        raise _fail(field, price, rule)
+        raise _fail(field, value, rule)
     return number
+
+
+def validate_non_negative(value: object, field: str) -> float:
+    """A finite real number >= 0 (int or float; bool refused)."""
+    rule = "must be a finite number >= 0"
+    number = _as_real(value, field, rule)
+    if number < 0:
+        raise _fail(field, value, rule)
+    return number
+
+
+def validate_price(price: object, field: str = "price") -> float:
+    """A price in CNY: a finite number > 0."""
+    return validate_positive(price, field)
 
 
 def validate_position_pct(position_pct: object) -> float:
@@ -157,11 +173,7 @@ def validate_optional_trader_index(trader_index: object) -> int | None:
 
 def validate_reserve_amount(reserve_amount: object) -> float:
     """Cash (CNY) to keep out of a reverse repo: a finite number >= 0."""
-    rule = "must be a finite number >= 0"
-    amount = _as_real(reserve_amount, "reserve_amount", rule)
-    if amount < 0:
-        raise _fail("reserve_amount", reserve_amount, rule)
-    return amount
+    return validate_non_negative(reserve_amount, "reserve_amount")
 
 
 def validate_order_id(order_id: object) -> int:
