@@ -101,8 +101,10 @@ def _is_json(response: httpx.Response) -> bool:
 
 def expects_json(response: httpx.Response) -> bool:
     """API routes answer JSON; /login and /logout answer HTML or redirects."""
+    if _is_json(response):  # the common case first: it is one header lookup
+        return False
     path: str = response.request.url.path
-    return path.startswith("/qmt/") and not _is_json(response)
+    return path.startswith("/qmt/")
 
 
 def non_json_error(response: httpx.Response) -> QMTAPIError | QMTAuthenticationError:

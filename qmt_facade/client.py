@@ -85,7 +85,8 @@ class QMTTradeClient:
         return self._settings.describe(type(self).__name__, self._mode)
 
     def _perform(self, call: Call) -> Any:
-        logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
         try:
             response = call.endpoint.sync_detailed(client=self._api, **call.kwargs)
         except QMTTradeClientError:
