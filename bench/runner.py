@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from bench import importtime, procstat, profiling
+from bench import importtime, overhead, procstat, profiling
 from bench.raw_httpx import RawAsyncHttpxClient, RawHttpxClient
 from bench.requests_baseline import RequestsBaselineClient
 from qmt_facade import AsyncQMTTradeClient, QMTTradeClient
@@ -492,9 +492,19 @@ def main(argv: list[str] | None = None) -> int:
             )
             scenarios = run_benchmarks(sim, counts)
 
+    print("in-process overhead (MockTransport, no network)", flush=True)
+    in_process = overhead.measure(counts.calls, counts.reps * 3)
+
     print(f"import times: {counts.import_runs} fresh interpreters each", flush=True)
     imports = importtime.measure(["httpx", "qmt_facade", "requests"], counts.import_runs)
     results, lines = report(scenarios, imports, cores)
+    lines.append("")
+    lines.append("In-process overhead (same MockTransport for both, CPU us/call, median):")
+    for op, row in in_process.items():
+        lines.append(
+            f"  {op:<14} raw httpx {row['raw_us']:7.1f}  facade {row['facade_us']:7.1f}"
+            f"  added {row['added_us']:6.1f}  ratio {row['ratio']:.2f}x"
+        )
     print()
     print("\n".join(lines))
     payload = {
@@ -508,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         **results,
         "imports": imports,
+        "in_process_overhead": in_process,
         "elapsed_s": time.perf_counter() - started,
     }
     path = write_json(args.output, payload)

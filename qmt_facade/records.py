@@ -132,13 +132,17 @@ def _wire_value(value: Any) -> Any:
     return value
 
 
+# Field values of these types pass through _wire_value unchanged (the common case).
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _from_wire(cls: type[R], model: Any, **overrides: Any) -> R:
     """Build ``cls`` from the same-named fields of a generated model."""
-    values = {
-        name: _wire_value(getattr(model, name))
-        for name in _field_names(cls)
-        if name not in overrides
-    }
+    values = {}
+    for name in _field_names(cls):
+        if name not in overrides:
+            value = getattr(model, name)
+            values[name] = value if type(value) in _PLAIN else _wire_value(value)
     return cls(**values, **overrides)
 
 

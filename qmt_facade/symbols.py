@@ -6,6 +6,7 @@ gets the same suffix here as it would there.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -69,6 +70,12 @@ def split_symbol(symbol: str) -> tuple[str, str | None]:
     """Return ``(code, exchange or None)``; raise ``QMTValidationError`` if malformed."""
     if not isinstance(symbol, str):
         raise _invalid(symbol, f"not a str but {type(symbol).__name__}")
+    return _split_text(symbol)
+
+
+# Strategies trade a handful of symbols over and over: remember the answers.
+@functools.lru_cache(maxsize=4096)
+def _split_text(symbol: str) -> tuple[str, str | None]:
     text = symbol.strip()
     if _BARE.fullmatch(text):
         return text, None
