@@ -28,6 +28,7 @@ from qmt_facade.errors import (
 )
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_positive
+from qmt_server_client import AuthenticatedClient
 from qmt_server_client.types import Response
 
 logger = logging.getLogger("qmt_facade")
@@ -92,6 +93,34 @@ class ClientSettings:
             f"{cls_name}(base_url={safe_url(self.base_url)!r}, "
             f"client_id={self.client_id!r}, auth={auth!r})"
         )
+
+
+class ClientBase:
+    """What both clients hold besides their httpx client: settings and login state."""
+
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str | None,
+        secret_key: str | None,
+        timeout: int | float,
+    ) -> None:
+        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
+        self._logged_in = False
+        # The generated client only routes requests; auth, timeouts and
+        # pooling live in our httpx client (its token header is never used).
+        self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def _mode(self) -> AuthMode:
+        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__, self._mode)
 
 
 def _is_json(response: httpx.Response) -> bool:

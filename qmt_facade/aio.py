@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 import httpx
 
 from qmt_facade import _plans as plans
-from qmt_facade._plans import DEFAULT_STRATEGY_NAME, AuthMode, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade._plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
 from qmt_facade._transport import (
     PARSE_ERRORS,
     REQUEST_ERRORS,
-    ClientSettings,
+    ClientBase,
     expects_json,
     interpret,
     non_json_error,
@@ -36,7 +36,6 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
-from qmt_server_client import AuthenticatedClient
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -48,7 +47,7 @@ async def _reject_non_json(response: httpx.Response) -> None:
         raise non_json_error(response)
 
 
-class AsyncQMTTradeClient:
+class AsyncQMTTradeClient(ClientBase):
     """The asyncio twin of :class:`qmt_facade.QMTTradeClient` (see its docs).
 
     Use ``async with AsyncQMTTradeClient(...) as client:`` or ``await
@@ -63,26 +62,13 @@ class AsyncQMTTradeClient:
         secret_key: str | None = None,
         timeout: int | float = 30,
     ) -> None:
-        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
-        self._logged_in = False
+        super().__init__(base_url, client_id, secret_key, timeout)
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )
-        self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
         self._api.set_async_httpx_client(self._http)
 
     # --- plumbing ---------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    @property
-    def _mode(self) -> AuthMode:
-        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
-
-    def __repr__(self) -> str:
-        return self._settings.describe(type(self).__name__, self._mode)
 
     async def _perform(self, call: Call) -> Any:
         if logger.isEnabledFor(logging.DEBUG):

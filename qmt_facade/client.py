@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import httpx
 
 from qmt_facade import _plans as plans
-from qmt_facade._plans import DEFAULT_STRATEGY_NAME, AuthMode, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade._plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
 from qmt_facade._transport import (
     PARSE_ERRORS,
     REQUEST_ERRORS,
-    ClientSettings,
+    ClientBase,
     expects_json,
     interpret,
     non_json_error,
@@ -32,7 +32,6 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
-from qmt_server_client import AuthenticatedClient
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -44,7 +43,7 @@ def _reject_non_json(response: httpx.Response) -> None:
         raise non_json_error(response)
 
 
-class QMTTradeClient:
+class QMTTradeClient(ClientBase):
     """A client of the QMT trading server.
 
     Give ``client_id`` and ``secret_key`` to sign every request (recommended,
@@ -61,28 +60,13 @@ class QMTTradeClient:
         secret_key: str | None = None,
         timeout: int | float = 30,
     ) -> None:
-        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
-        self._logged_in = False
+        super().__init__(base_url, client_id, secret_key, timeout)
         self._http = httpx.Client(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )
-        # The generated client only routes requests; auth, timeouts and
-        # pooling live in our httpx client (its token header is never used).
-        self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
         self._api.set_httpx_client(self._http)
 
     # --- plumbing ---------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        return self._settings.base_url
-
-    @property
-    def _mode(self) -> AuthMode:
-        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
-
-    def __repr__(self) -> str:
-        return self._settings.describe(type(self).__name__, self._mode)
 
     def _perform(self, call: Call) -> Any:
         if logger.isEnabledFor(logging.DEBUG):
