@@ -10,7 +10,6 @@ works too.
 
 __version__ = "0.1.0"
 
-from qmt_facade._plans import OrderEvent
 from qmt_facade.aio import AsyncQMTTradeClient
 from qmt_facade.client import QMTTradeClient
 from qmt_facade.errors import (
@@ -19,11 +18,16 @@ from qmt_facade.errors import (
     QMTConnectionError,
     QMTNotFoundError,
     QMTOrderRejectedError,
+    QMTOrderStateUnknownError,
+    QMTRateLimitError,
+    QMTRiskError,
     QMTTimeoutError,
     QMTTradeClientError,
+    QMTUnsupportedError,
     QMTValidationError,
     QMTWaitTimeoutError,
 )
+from qmt_facade.plans import OrderEvent
 from qmt_facade.records import (
     CANCELABLE_STATUSES,
     FINAL_STATUSES,
@@ -62,9 +66,13 @@ __all__ = [
     "QMTConnectionError",
     "QMTNotFoundError",
     "QMTOrderRejectedError",
+    "QMTOrderStateUnknownError",
+    "QMTRateLimitError",
+    "QMTRiskError",
     "QMTTimeoutError",
     "QMTTradeClient",
     "QMTTradeClientError",
+    "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
     "TradeResult",

@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 
 from qmt_facade import __version__
-from qmt_facade._plans import AuthMode, Call
 from qmt_facade.errors import (
     QMTAPIError,
     QMTAuthenticationError,
@@ -26,6 +25,7 @@ from qmt_facade.errors import (
     QMTValidationError,
     safe_url,
 )
+from qmt_facade.plans.steps import AuthMode, Call
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_positive
 from qmt_server_client import AuthenticatedClient

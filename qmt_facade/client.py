@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from qmt_facade import _plans as plans
-from qmt_facade._plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade import plans
 from qmt_facade._transport import (
     PARSE_ERRORS,
     REQUEST_ERRORS,
@@ -22,6 +21,7 @@ from qmt_facade._transport import (
     transport_error,
 )
 from qmt_facade.errors import QMTTradeClientError
+from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
 from qmt_facade.records import (
     Account,
     AccountSummary,

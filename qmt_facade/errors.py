@@ -8,8 +8,12 @@ The hierarchy extends the one the user manual documents::
     │   ├── QMTConnectionError
     │   │   └── QMTTimeoutError
     │   ├── QMTNotFoundError
-    │   └── QMTOrderRejectedError
+    │   ├── QMTOrderRejectedError
+    │   ├── QMTOrderStateUnknownError
+    │   └── QMTUnsupportedError
     ├── QMTValidationError (also a ValueError)
+    ├── QMTRiskError
+    ├── QMTRateLimitError
     └── QMTWaitTimeoutError (also a TimeoutError)
 
 Nothing here formats headers, cookies or credentials: callers pass only the
@@ -30,8 +34,12 @@ __all__ = [
     "QMTConnectionError",
     "QMTNotFoundError",
     "QMTOrderRejectedError",
+    "QMTOrderStateUnknownError",
+    "QMTRateLimitError",
+    "QMTRiskError",
     "QMTTimeoutError",
     "QMTTradeClientError",
+    "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
     "safe_url",
@@ -190,6 +198,75 @@ class QMTOrderRejectedError(QMTAPIError):
             method=method,
             path=path,
         )
+
+
+class QMTOrderStateUnknownError(QMTAPIError):
+    """An order request may have reached the server, and the client could not tell.
+
+    Raised when the answer to an order-placing call was lost after the
+    request may have been written (a dropped connection, a read timeout, a
+    5xx, a garbled answer) and the order could not be found afterwards, or
+    more than one order matched. ``client_order_id`` names the order,
+    ``candidates`` lists orders that might be it. Do not resend before
+    checking ``get_orders``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        client_order_id: str | None = None,
+        candidates: Sequence[object] = (),
+        status_code: int | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.client_order_id = client_order_id
+        self.candidates: Sequence[object] = tuple(candidates)
+        super().__init__(message, status_code=status_code, method=method, path=path)
+
+
+class QMTUnsupportedError(QMTAPIError):
+    """The server (its line, its routes) cannot do what was asked; nothing was sent.
+
+    ``capability`` names what is missing, ``alternative`` what to do instead
+    (None when there is nothing), ``server_line`` the line the client talks to.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        capability: str,
+        alternative: str | None = None,
+        server_line: str | None = None,
+    ) -> None:
+        self.capability = capability
+        self.alternative = alternative
+        self.server_line = server_line
+        super().__init__(message)
+
+
+class QMTRiskError(QMTTradeClientError):
+    """A pre-trade risk limit refused the order; nothing was sent.
+
+    ``limit`` is the limit's name (e.g. ``"max_order_value"``), ``value`` the
+    value the order would have had, ``order`` a description of the order.
+    """
+
+    def __init__(self, message: str, *, limit: str, value: object, order: object) -> None:
+        self.limit = limit
+        self.value = value
+        self.order = order
+        super().__init__(message)
+
+
+class QMTRateLimitError(QMTTradeClientError):
+    """The order rate limit did not free a slot within ``max_wait`` seconds; nothing was sent."""
+
+    def __init__(self, message: str, *, max_wait: float) -> None:
+        self.max_wait = max_wait
+        super().__init__(message)
 
 
 class QMTValidationError(QMTTradeClientError, ValueError):

@@ -1,4 +1,4 @@
-"""The plans (qmt_facade._plans) driven by hand with fake parsed wire models: no HTTP at all."""
+"""The plans (qmt_facade.plans) driven by hand with fake parsed wire models: no HTTP at all."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from qmt_facade import _plans as plans
-from qmt_facade._plans import AuthMode, Call, Emit, Pause
+from qmt_facade import plans
 from qmt_facade.errors import (
     QMTAPIError,
     QMTAuthenticationError,
     QMTNotFoundError,
     QMTOrderRejectedError,
 )
+from qmt_facade.plans import AuthMode, Call, Emit, Pause
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
 from qmt_server_client import models as wire
 from qmt_server_client.api.account import get_accounts as accounts_route

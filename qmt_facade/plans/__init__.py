@@ -1,0 +1,68 @@
+"""The client's business logic, written once for the sync and the async client.
+
+Every public method of QMTTradeClient / AsyncQMTTradeClient is a *plan*
+(see ``steps``): a generator that validates its arguments, then yields
+steps for a driver to perform. One module per domain:
+
+- ``steps``: Call / Pause / Emit, AuthMode and the credentials checks;
+- ``session``: login, logout;
+- ``accounts``: accounts, portfolio, positions;
+- ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
+- ``orders``: get_order(s), cancel_order, cancel_all;
+- ``lifecycle``: wait_for_order, watch_orders.
+"""
+
+from qmt_facade.plans.accounts import (
+    get_account_summary,
+    get_accounts,
+    get_portfolio,
+    get_position_by_symbol,
+    get_positions,
+    has_position,
+)
+from qmt_facade.plans.lifecycle import OrderEvent, wait_for_order, watch_orders
+from qmt_facade.plans.orders import cancel_all, cancel_order, get_order, get_orders
+from qmt_facade.plans.session import login, logout
+from qmt_facade.plans.steps import AuthMode, Call, Emit, Pause, Plan, Step
+from qmt_facade.plans.trading import (
+    DEFAULT_STRATEGY_NAME,
+    OrderRequest,
+    buy_all,
+    check_trade,
+    place_order,
+    reverse_repo,
+    sell_all,
+    validate_order,
+)
+
+__all__ = [
+    "DEFAULT_STRATEGY_NAME",
+    "AuthMode",
+    "Call",
+    "Emit",
+    "OrderEvent",
+    "OrderRequest",
+    "Pause",
+    "Plan",
+    "Step",
+    "buy_all",
+    "cancel_all",
+    "cancel_order",
+    "check_trade",
+    "get_account_summary",
+    "get_accounts",
+    "get_order",
+    "get_orders",
+    "get_portfolio",
+    "get_position_by_symbol",
+    "get_positions",
+    "has_position",
+    "login",
+    "logout",
+    "place_order",
+    "reverse_repo",
+    "sell_all",
+    "validate_order",
+    "wait_for_order",
+    "watch_orders",
+]

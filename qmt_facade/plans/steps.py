@@ -1,0 +1,81 @@
+"""The steps a plan yields to its driver, and the credentials check every plan starts with.
+
+A *plan* is a generator that validates its arguments, then yields steps and
+receives their results:
+
+- ``Call``: one HTTP request through the generated client. The driver sends
+  back the parsed 200 body, or throws the mapped ``QMTTradeClientError`` into
+  the plan at the ``yield`` (so a plan can react to an error).
+- ``Pause``: sleep (time.sleep or asyncio.sleep).
+- ``Emit``: hand a value to the caller of an iterating method (watch_orders).
+
+Plans compose with ``yield from``. The drivers (client.py, aio.py) contain
+no business rules; no plan does I/O itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from types import ModuleType
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from qmt_facade.errors import QMTAuthenticationError
+from qmt_server_client.types import UNSET
+
+T = TypeVar("T")
+Side = Literal["buy", "sell"]
+
+
+@attrs.frozen
+class Call:
+    """One request: a generated endpoint module and its keyword arguments."""
+
+    endpoint: ModuleType
+    kwargs: dict[str, Any]
+    action: str  # the facade method, for errors and logs
+    places_order: bool = False  # a timeout then leaves the order state unknown
+    raw: bool = False  # hand the plan the generated Response, whatever its status
+
+
+@attrs.frozen
+class Pause:
+    seconds: float
+
+
+@attrs.frozen
+class Emit:
+    value: Any
+
+
+Step = Call | Pause | Emit
+Plan = Generator[Step, Any, T]
+
+
+@attrs.frozen
+class AuthMode:
+    """Which credentials the client holds right now."""
+
+    signed: bool
+    logged_in: bool
+
+
+def require_any_auth(mode: AuthMode, action: str) -> None:
+    if not (mode.signed or mode.logged_in):
+        raise QMTAuthenticationError(
+            f"{action} 需要先 login() 或在创建客户端时提供 client_id 和 secret_key"
+        )
+
+
+def require_signature(mode: AuthMode, action: str) -> None:
+    if not mode.signed:
+        raise QMTAuthenticationError(
+            f"{action} 只接受API签名认证：请在创建客户端时提供 client_id 和 secret_key"
+            "（服务器对该接口不接受登录会话）"
+        )
+
+
+def optional(value: Any) -> Any:
+    """None as the generated client's UNSET: the field is left out of the request."""
+    return UNSET if value is None else value
