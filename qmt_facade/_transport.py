@@ -25,7 +25,7 @@ from qmt_facade.errors import (
     QMTValidationError,
     safe_url,
 )
-from qmt_facade.plans.steps import AuthMode, Call
+from qmt_facade.plans.steps import Call, ClientContext
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_positive
 from qmt_server_client import AuthenticatedClient
@@ -87,8 +87,8 @@ class ClientSettings:
             "headers": {"User-Agent": USER_AGENT},
         }
 
-    def describe(self, cls_name: str, mode: AuthMode) -> str:
-        auth = "signature" if mode.signed else "session" if mode.logged_in else "none"
+    def describe(self, cls_name: str, ctx: ClientContext) -> str:
+        auth = "signature" if ctx.signed else "session" if ctx.logged_in else "none"
         return (
             f"{cls_name}(base_url={safe_url(self.base_url)!r}, "
             f"client_id={self.client_id!r}, auth={auth!r})"
@@ -106,7 +106,7 @@ class ClientBase:
         timeout: int | float,
     ) -> None:
         self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
-        self._logged_in = False
+        self._ctx = ClientContext(signed=self._settings.auth is not None)
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
@@ -115,12 +115,8 @@ class ClientBase:
     def base_url(self) -> str:
         return self._settings.base_url
 
-    @property
-    def _mode(self) -> AuthMode:
-        return AuthMode(signed=self._settings.auth is not None, logged_in=self._logged_in)
-
     def __repr__(self) -> str:
-        return self._settings.describe(type(self).__name__, self._mode)
+        return self._settings.describe(type(self).__name__, self._ctx)
 
 
 def _is_json(response: httpx.Response) -> bool:

@@ -1,7 +1,7 @@
 """AsyncQMTTradeClient: QMTTradeClient's methods as coroutines, for asyncio.
 
 Same arguments, results and exceptions as the blocking client: both run the
-same plans (``_plans.py``); only the I/O differs.
+same plans (``qmt_facade.plans``); only the I/O differs.
 """
 
 from __future__ import annotations
@@ -122,15 +122,15 @@ class AsyncQMTTradeClient(ClientBase):
 
     async def login(self, username: str, password: str) -> bool:
         """See QMTTradeClient.login."""
-        self._logged_in = await self._run(plans.login(username, password))
-        return self._logged_in
+        self._ctx.logged_in = await self._run(plans.login(username, password))
+        return self._ctx.logged_in
 
     async def logout(self) -> bool:
         """See QMTTradeClient.logout."""
         try:
             await self._run(plans.logout())
         finally:
-            self._logged_in = False
+            self._ctx.logged_in = False
             self._http.cookies.clear()
         return True
 
@@ -148,7 +148,7 @@ class AsyncQMTTradeClient(ClientBase):
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._logged_in:
+            if self._ctx.logged_in:
                 await self.logout()
         except QMTTradeClientError as error:
             logger.warning("logout on exit failed: %s", error)
@@ -158,22 +158,22 @@ class AsyncQMTTradeClient(ClientBase):
     # --- queries ----------------------------------------------------------
 
     async def get_accounts(self) -> list[Account]:
-        return await self._run(plans.get_accounts(self._mode))
+        return await self._run(plans.get_accounts(self._ctx))
 
     async def get_portfolio(self, trader_index: int = 0) -> Portfolio:
-        return await self._run(plans.get_portfolio(self._mode, trader_index))
+        return await self._run(plans.get_portfolio(self._ctx, trader_index))
 
     async def get_positions(self, trader_index: int = 0) -> list[Position]:
-        return await self._run(plans.get_positions(self._mode, trader_index))
+        return await self._run(plans.get_positions(self._ctx, trader_index))
 
     async def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
-        return await self._run(plans.get_account_summary(self._mode, trader_index))
+        return await self._run(plans.get_account_summary(self._ctx, trader_index))
 
     async def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
-        return await self._run(plans.get_position_by_symbol(self._mode, symbol, trader_index))
+        return await self._run(plans.get_position_by_symbol(self._ctx, symbol, trader_index))
 
     async def has_position(self, symbol: str, trader_index: int = 0) -> bool:
-        return await self._run(plans.has_position(self._mode, symbol, trader_index))
+        return await self._run(plans.has_position(self._ctx, symbol, trader_index))
 
     # --- trading ----------------------------------------------------------
 
@@ -190,7 +190,7 @@ class AsyncQMTTradeClient(ClientBase):
         order = plans.validate_order(
             "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return await self._run(plans.place_order(self._mode, order, "buy"))
+        return await self._run(plans.place_order(self._ctx, order, "buy"))
 
     async def sell(
         self,
@@ -205,39 +205,39 @@ class AsyncQMTTradeClient(ClientBase):
         order = plans.validate_order(
             "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return await self._run(plans.place_order(self._mode, order, "sell"))
+        return await self._run(plans.place_order(self._ctx, order, "sell"))
 
     async def buy_all(
         self, symbol: str, price: float, trader_index: int | None = None
     ) -> TradeResult:
-        return await self._run(plans.buy_all(self._mode, symbol, price, trader_index))
+        return await self._run(plans.buy_all(self._ctx, symbol, price, trader_index))
 
     async def sell_all(
         self, symbol: str, price: float, trader_index: int | None = None
     ) -> TradeResult:
-        return await self._run(plans.sell_all(self._mode, symbol, price, trader_index))
+        return await self._run(plans.sell_all(self._ctx, symbol, price, trader_index))
 
     async def reverse_repo(
         self, reserve_amount: float = 0, trader_index: int | None = None
     ) -> TradeResult:
-        return await self._run(plans.reverse_repo(self._mode, reserve_amount, trader_index))
+        return await self._run(plans.reverse_repo(self._ctx, reserve_amount, trader_index))
 
     # --- orders -----------------------------------------------------------
 
     async def get_order(self, order_id: int, trader_index: int) -> Order:
-        return await self._run(plans.get_order(self._mode, order_id, trader_index))
+        return await self._run(plans.get_order(self._ctx, order_id, trader_index))
 
     async def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
-        return await self._run(plans.get_orders(self._mode, trader_index, cancelable_only))
+        return await self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
 
     async def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
-        return await self._run(plans.cancel_order(self._mode, order_id, trader_index))
+        return await self._run(plans.cancel_order(self._ctx, order_id, trader_index))
 
     async def cancel_all_buy_orders(self, trader_index: int | None = None) -> CancelAllResult:
-        return await self._run(plans.cancel_all(self._mode, "buy", trader_index))
+        return await self._run(plans.cancel_all(self._ctx, "buy", trader_index))
 
     async def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
-        return await self._run(plans.cancel_all(self._mode, "sell", trader_index))
+        return await self._run(plans.cancel_all(self._ctx, "sell", trader_index))
 
     # --- order lifecycle ----------------------------------------------------
 
@@ -250,7 +250,7 @@ class AsyncQMTTradeClient(ClientBase):
         poll_interval: float = 0.5,
     ) -> Order:
         return await self._run(
-            plans.wait_for_order(self._mode, order_id, trader_index, timeout, poll_interval, until)
+            plans.wait_for_order(self._ctx, order_id, trader_index, timeout, poll_interval, until)
         )
 
     def watch_orders(
@@ -262,5 +262,5 @@ class AsyncQMTTradeClient(ClientBase):
     ) -> AsyncIterator[OrderEvent]:
         """``async for event in client.watch_orders(0): ...`` — see QMTTradeClient.watch_orders."""
         return self._steps(
-            plans.watch_orders(self._mode, trader_index, poll_interval, timeout, order_ids)
+            plans.watch_orders(self._ctx, trader_index, poll_interval, timeout, order_ids)
         )

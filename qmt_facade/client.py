@@ -120,15 +120,15 @@ class QMTTradeClient(ClientBase):
 
     def login(self, username: str, password: str) -> bool:
         """Log in with the server's form login; raises QMTAuthenticationError on bad credentials."""
-        self._logged_in = self._run(plans.login(username, password))
-        return self._logged_in
+        self._ctx.logged_in = self._run(plans.login(username, password))
+        return self._ctx.logged_in
 
     def logout(self) -> bool:
         """End the session (the server forgets it, the client drops the cookie)."""
         try:
             self._run(plans.logout())
         finally:
-            self._logged_in = False
+            self._ctx.logged_in = False
             self._http.cookies.clear()
         return True
 
@@ -146,7 +146,7 @@ class QMTTradeClient(ClientBase):
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._logged_in:
+            if self._ctx.logged_in:
                 self.logout()
         except QMTTradeClientError as error:  # leaving the block must not mask the real error
             logger.warning("logout on exit failed: %s", error)
@@ -157,27 +157,27 @@ class QMTTradeClient(ClientBase):
 
     def get_accounts(self) -> list[Account]:
         """Every account the server trades, with its ``index`` (the trader_index)."""
-        return self._run(plans.get_accounts(self._mode))
+        return self._run(plans.get_accounts(self._ctx))
 
     def get_portfolio(self, trader_index: int = 0) -> Portfolio:
         """Assets of one account (total_asset, cash, frozen_cash, market_value, profit...)."""
-        return self._run(plans.get_portfolio(self._mode, trader_index))
+        return self._run(plans.get_portfolio(self._ctx, trader_index))
 
     def get_positions(self, trader_index: int = 0) -> list[Position]:
         """Positions of one account; symbols come back suffixed (``000001.SZ``)."""
-        return self._run(plans.get_positions(self._mode, trader_index))
+        return self._run(plans.get_positions(self._ctx, trader_index))
 
     def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
         """Portfolio and positions together, with the time of the query."""
-        return self._run(plans.get_account_summary(self._mode, trader_index))
+        return self._run(plans.get_account_summary(self._ctx, trader_index))
 
     def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
         """The position in ``symbol`` (any accepted spelling), or None."""
-        return self._run(plans.get_position_by_symbol(self._mode, symbol, trader_index))
+        return self._run(plans.get_position_by_symbol(self._ctx, symbol, trader_index))
 
     def has_position(self, symbol: str, trader_index: int = 0) -> bool:
         """Whether the account holds a non-zero volume of ``symbol``."""
-        return self._run(plans.has_position(self._mode, symbol, trader_index))
+        return self._run(plans.has_position(self._ctx, symbol, trader_index))
 
     # --- trading ----------------------------------------------------------
 
@@ -199,7 +199,7 @@ class QMTTradeClient(ClientBase):
         order = plans.validate_order(
             "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return self._run(plans.place_order(self._mode, order, "buy"))
+        return self._run(plans.place_order(self._ctx, order, "buy"))
 
     def sell(
         self,
@@ -215,43 +215,43 @@ class QMTTradeClient(ClientBase):
         order = plans.validate_order(
             "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return self._run(plans.place_order(self._mode, order, "sell"))
+        return self._run(plans.place_order(self._ctx, order, "sell"))
 
     def buy_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
         """Buy ``symbol`` with all available cash, at ``price``."""
-        return self._run(plans.buy_all(self._mode, symbol, price, trader_index))
+        return self._run(plans.buy_all(self._ctx, symbol, price, trader_index))
 
     def sell_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
         """Sell the whole sellable position in ``symbol``, at ``price``."""
-        return self._run(plans.sell_all(self._mode, symbol, price, trader_index))
+        return self._run(plans.sell_all(self._ctx, symbol, price, trader_index))
 
     def reverse_repo(
         self, reserve_amount: float = 0, trader_index: int | None = None
     ) -> TradeResult:
         """Put the cash (minus ``reserve_amount`` CNY) into 1-day reverse repo (131810.SZ)."""
-        return self._run(plans.reverse_repo(self._mode, reserve_amount, trader_index))
+        return self._run(plans.reverse_repo(self._ctx, reserve_amount, trader_index))
 
     # --- orders -----------------------------------------------------------
 
     def get_order(self, order_id: int, trader_index: int) -> Order:
         """One order; QMTNotFoundError when the account has no such order."""
-        return self._run(plans.get_order(self._mode, order_id, trader_index))
+        return self._run(plans.get_order(self._ctx, order_id, trader_index))
 
     def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
         """Today's orders of one account (only cancelable ones when asked)."""
-        return self._run(plans.get_orders(self._mode, trader_index, cancelable_only))
+        return self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
 
     def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
         """Ask the broker to cancel one order; ``success`` says whether it was accepted."""
-        return self._run(plans.cancel_order(self._mode, order_id, trader_index))
+        return self._run(plans.cancel_order(self._ctx, order_id, trader_index))
 
     def cancel_all_buy_orders(self, trader_index: int | None = None) -> CancelAllResult:
         """Cancel every open buy order (of every account without ``trader_index``)."""
-        return self._run(plans.cancel_all(self._mode, "buy", trader_index))
+        return self._run(plans.cancel_all(self._ctx, "buy", trader_index))
 
     def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
         """Cancel every open sell order (of every account without ``trader_index``)."""
-        return self._run(plans.cancel_all(self._mode, "sell", trader_index))
+        return self._run(plans.cancel_all(self._ctx, "sell", trader_index))
 
     # --- order lifecycle (polling: the server pushes nothing) ----------------
 
@@ -268,7 +268,7 @@ class QMTTradeClient(ClientBase):
         Raises QMTWaitTimeoutError after ``timeout`` seconds.
         """
         return self._run(
-            plans.wait_for_order(self._mode, order_id, trader_index, timeout, poll_interval, until)
+            plans.wait_for_order(self._ctx, order_id, trader_index, timeout, poll_interval, until)
         )
 
     def watch_orders(
@@ -284,5 +284,5 @@ class QMTTradeClient(ClientBase):
         ``order_ids`` (when given) is final.
         """
         yield from self._steps(
-            plans.watch_orders(self._mode, trader_index, poll_interval, timeout, order_ids)
+            plans.watch_orders(self._ctx, trader_index, poll_interval, timeout, order_ids)
         )

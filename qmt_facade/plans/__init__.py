@@ -4,7 +4,7 @@ Every public method of QMTTradeClient / AsyncQMTTradeClient is a *plan*
 (see ``steps``): a generator that validates its arguments, then yields
 steps for a driver to perform. One module per domain:
 
-- ``steps``: Call / Pause / Emit, AuthMode and the credentials checks;
+- ``steps``: Call / Pause / Emit, the ClientContext plans read, credentials checks;
 - ``session``: login, logout;
 - ``accounts``: accounts, portfolio, positions;
 - ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
@@ -23,7 +23,7 @@ from qmt_facade.plans.accounts import (
 from qmt_facade.plans.lifecycle import OrderEvent, wait_for_order, watch_orders
 from qmt_facade.plans.orders import cancel_all, cancel_order, get_order, get_orders
 from qmt_facade.plans.session import login, logout
-from qmt_facade.plans.steps import AuthMode, Call, Emit, Pause, Plan, Step
+from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Step
 from qmt_facade.plans.trading import (
     DEFAULT_STRATEGY_NAME,
     OrderRequest,
@@ -37,8 +37,8 @@ from qmt_facade.plans.trading import (
 
 __all__ = [
     "DEFAULT_STRATEGY_NAME",
-    "AuthMode",
     "Call",
+    "ClientContext",
     "Emit",
     "OrderEvent",
     "OrderRequest",

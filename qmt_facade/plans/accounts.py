@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from qmt_facade.errors import QMTValidationError
-from qmt_facade.plans.steps import AuthMode, Call, Plan, require_any_auth
+from qmt_facade.plans.steps import Call, ClientContext, Plan, require_any_auth
 from qmt_facade.records import Account, AccountSummary, Portfolio, Position
 from qmt_facade.symbols import normalize_symbol
 from qmt_facade.validation import validate_trader_index
@@ -15,34 +15,34 @@ from qmt_server_client.api.account import get_portfolio as portfolio_route
 from qmt_server_client.api.account import get_positions as positions_route
 
 
-def get_accounts(mode: AuthMode) -> Plan[list[Account]]:
-    require_any_auth(mode, "get_accounts")
+def get_accounts(ctx: ClientContext) -> Plan[list[Account]]:
+    require_any_auth(ctx, "get_accounts")
     answer: wire.AccountList = yield Call(accounts_route, {}, "get_accounts")
     return [Account.from_wire(a) for a in answer.accounts]
 
 
-def get_portfolio(mode: AuthMode, trader_index: int) -> Plan[Portfolio]:
+def get_portfolio(ctx: ClientContext, trader_index: int) -> Plan[Portfolio]:
     index = validate_trader_index(trader_index)
-    require_any_auth(mode, "get_portfolio")
+    require_any_auth(ctx, "get_portfolio")
     answer: wire.PortfolioResponse = yield Call(
         portfolio_route, {"trader_index": index}, "get_portfolio"
     )
     return Portfolio.from_wire(answer.portfolio)
 
 
-def get_positions(mode: AuthMode, trader_index: int) -> Plan[list[Position]]:
+def get_positions(ctx: ClientContext, trader_index: int) -> Plan[list[Position]]:
     index = validate_trader_index(trader_index)
-    require_any_auth(mode, "get_positions")
+    require_any_auth(ctx, "get_positions")
     answer: wire.PositionList = yield Call(
         positions_route, {"trader_index": index}, "get_positions"
     )
     return [Position.from_wire(p) for p in answer.positions]
 
 
-def get_account_summary(mode: AuthMode, trader_index: int) -> Plan[AccountSummary]:
+def get_account_summary(ctx: ClientContext, trader_index: int) -> Plan[AccountSummary]:
     timestamp = datetime.now().astimezone()
-    portfolio = yield from get_portfolio(mode, trader_index)
-    positions = yield from get_positions(mode, trader_index)
+    portfolio = yield from get_portfolio(ctx, trader_index)
+    positions = yield from get_positions(ctx, trader_index)
     return AccountSummary(
         trader_index=trader_index, portfolio=portfolio, positions=positions, timestamp=timestamp
     )
@@ -55,12 +55,14 @@ def _same_symbol(reported: str, wanted: str) -> bool:
         return reported.upper() == wanted
 
 
-def get_position_by_symbol(mode: AuthMode, symbol: str, trader_index: int) -> Plan[Position | None]:
+def get_position_by_symbol(
+    ctx: ClientContext, symbol: str, trader_index: int
+) -> Plan[Position | None]:
     wanted = normalize_symbol(symbol)
-    positions = yield from get_positions(mode, trader_index)
+    positions = yield from get_positions(ctx, trader_index)
     return next((p for p in positions if _same_symbol(p.symbol, wanted)), None)
 
 
-def has_position(mode: AuthMode, symbol: str, trader_index: int) -> Plan[bool]:
-    position = yield from get_position_by_symbol(mode, symbol, trader_index)
+def has_position(ctx: ClientContext, symbol: str, trader_index: int) -> Plan[bool]:
+    position = yield from get_position_by_symbol(ctx, symbol, trader_index)
     return position is not None and position.volume > 0

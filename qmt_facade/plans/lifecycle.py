@@ -9,7 +9,7 @@ import attrs
 
 from qmt_facade.errors import QMTWaitTimeoutError
 from qmt_facade.plans.orders import get_order, get_orders
-from qmt_facade.plans.steps import AuthMode, Emit, Pause, Plan
+from qmt_facade.plans.steps import ClientContext, Emit, Pause, Plan
 from qmt_facade.records import FINAL_STATUSES, Order
 from qmt_facade.validation import validate_non_negative, validate_order_id, validate_positive
 
@@ -21,7 +21,7 @@ def _check_polling(timeout: float | None, poll_interval: float) -> None:
 
 
 def wait_for_order(
-    mode: AuthMode,
+    ctx: ClientContext,
     order_id: int,
     trader_index: int,
     timeout: float,
@@ -33,7 +33,7 @@ def wait_for_order(
     wanted = frozenset(until) if until is not None else FINAL_STATUSES
     deadline = time.monotonic() + timeout
     while True:
-        order = yield from get_order(mode, order_id, trader_index)
+        order = yield from get_order(ctx, order_id, trader_index)
         if order.status in wanted:
             return order
         remaining = deadline - time.monotonic()
@@ -55,7 +55,7 @@ class OrderEvent:
 
 
 def watch_orders(
-    mode: AuthMode,
+    ctx: ClientContext,
     trader_index: int,
     poll_interval: float,
     timeout: float | None,
@@ -71,7 +71,7 @@ def watch_orders(
     deadline = None if timeout is None else time.monotonic() + timeout
     seen: dict[int, Order] = {}
     while True:
-        orders = yield from get_orders(mode, trader_index)
+        orders = yield from get_orders(ctx, trader_index)
         for order in orders:
             if watched is not None and order.order_id not in watched:
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from qmt_facade.errors import QMTAPIError, QMTNotFoundError, QMTValidationError
-from qmt_facade.plans.steps import AuthMode, Call, Plan, Side, optional, require_signature
+from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
 from qmt_facade.records import CancelAllResult, CancelResult, Order
 from qmt_facade.validation import (
     validate_optional_trader_index,
@@ -22,10 +22,10 @@ from qmt_server_client.api.order import get_orders as orders_route
 logger = logging.getLogger("qmt_facade")
 
 
-def get_order(mode: AuthMode, order_id: int, trader_index: int) -> Plan[Order]:
+def get_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[Order]:
     oid = validate_order_id(order_id)
     index = validate_trader_index(trader_index)
-    require_signature(mode, "get_order")
+    require_signature(ctx, "get_order")
     try:
         answer: wire.Order = yield Call(
             order_route, {"body": wire.OrderRef(order_id=oid, trader_index=index)}, "get_order"
@@ -35,7 +35,7 @@ def get_order(mode: AuthMode, order_id: int, trader_index: int) -> Plan[Order]:
         # apart by looking the id up in the account's order list.
         if exc.status_code not in (404, 500):
             raise
-        known = yield from get_orders(mode, index)
+        known = yield from get_orders(ctx, index)
         if any(o.order_id == oid for o in known):
             raise
         raise QMTNotFoundError(
@@ -48,7 +48,7 @@ def get_order(mode: AuthMode, order_id: int, trader_index: int) -> Plan[Order]:
 
 
 def get_orders(
-    mode: AuthMode, trader_index: int, cancelable_only: bool = False
+    ctx: ClientContext, trader_index: int, cancelable_only: bool = False
 ) -> Plan[list[Order]]:
     index = validate_trader_index(trader_index)
     if not isinstance(cancelable_only, bool):
@@ -58,16 +58,16 @@ def get_orders(
             value=cancelable_only,
             rule="bool",
         )
-    require_signature(mode, "get_orders")
+    require_signature(ctx, "get_orders")
     body = wire.OrdersQuery(trader_index=index, cancelable_only=cancelable_only)
     answer: list[wire.Order] = yield Call(orders_route, {"body": body}, "get_orders")
     return [Order.from_wire(o) for o in answer]
 
 
-def cancel_order(mode: AuthMode, order_id: int, trader_index: int) -> Plan[CancelResult]:
+def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[CancelResult]:
     oid = validate_order_id(order_id)
     index = validate_trader_index(trader_index)
-    require_signature(mode, "cancel_order")
+    require_signature(ctx, "cancel_order")
     answer: wire.CancelResult = yield Call(
         cancel_order_route,
         {"body": wire.OrderRef(order_id=oid, trader_index=index)},
@@ -80,10 +80,10 @@ def cancel_order(mode: AuthMode, order_id: int, trader_index: int) -> Plan[Cance
     return result
 
 
-def cancel_all(mode: AuthMode, side: Side, trader_index: int | None) -> Plan[CancelAllResult]:
+def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan[CancelAllResult]:
     action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
     index = validate_optional_trader_index(trader_index)
-    require_signature(mode, action)
+    require_signature(ctx, action)
     route = cancel_buys_route if side == "buy" else cancel_sells_route
     answer: wire.CancelAllResponse = yield Call(
         route,

@@ -53,23 +53,27 @@ Step = Call | Pause | Emit
 Plan = Generator[Step, Any, T]
 
 
-@attrs.frozen
-class AuthMode:
-    """Which credentials the client holds right now."""
+@attrs.define
+class ClientContext:
+    """What plans know of their client: its credentials and what it learned of the server.
+
+    One per client, long-lived; plans read it and may record what they
+    learn (state, never I/O). ``logged_in`` follows login()/logout().
+    """
 
     signed: bool
-    logged_in: bool
+    logged_in: bool = False
 
 
-def require_any_auth(mode: AuthMode, action: str) -> None:
-    if not (mode.signed or mode.logged_in):
+def require_any_auth(ctx: ClientContext, action: str) -> None:
+    if not (ctx.signed or ctx.logged_in):
         raise QMTAuthenticationError(
             f"{action} 需要先 login() 或在创建客户端时提供 client_id 和 secret_key"
         )
 
 
-def require_signature(mode: AuthMode, action: str) -> None:
-    if not mode.signed:
+def require_signature(ctx: ClientContext, action: str) -> None:
+    if not ctx.signed:
         raise QMTAuthenticationError(
             f"{action} 只接受API签名认证：请在创建客户端时提供 client_id 和 secret_key"
             "（服务器对该接口不接受登录会话）"

@@ -10,8 +10,8 @@ import attrs
 from qmt_facade.errors import QMTOrderRejectedError
 from qmt_facade.plans.accounts import get_accounts, get_position_by_symbol
 from qmt_facade.plans.steps import (
-    AuthMode,
     Call,
+    ClientContext,
     Plan,
     Side,
     optional,
@@ -80,17 +80,17 @@ def validate_order(
     )
 
 
-def place_order(mode: AuthMode, order: OrderRequest, action: str) -> Plan[TradeResult]:
+def place_order(ctx: ClientContext, order: OrderRequest, action: str) -> Plan[TradeResult]:
     """Place ``order`` through the route the credentials allow, then check the outcome."""
-    require_any_auth(mode, action)
-    if mode.signed:
+    require_any_auth(ctx, action)
+    if ctx.signed:
         result = yield from _outer_trade(order, action)
     elif order.shares is not None:
         result = yield from _session_order(order, order.shares, order.trader_index, action)
     elif order.side == "buy":
         result = yield from _session_buy_by_ratio(order, action)
     else:
-        result = yield from _session_sell_by_ratio(mode, order, action)
+        result = yield from _session_sell_by_ratio(ctx, order, action)
     return check_trade(result, action, order.shares)
 
 
@@ -162,7 +162,9 @@ def _session_buy_by_ratio(order: OrderRequest, action: str) -> Plan[TradeResult]
     return _session_result(answer, order)
 
 
-def _session_sell_by_ratio(mode: AuthMode, order: OrderRequest, action: str) -> Plan[TradeResult]:
+def _session_sell_by_ratio(
+    ctx: ClientContext, order: OrderRequest, action: str
+) -> Plan[TradeResult]:
     """The session routes only sell by shares: size each account's order here.
 
     Same rule as the server's: floor(can_use_volume × pct / lot) × lot.
@@ -170,13 +172,13 @@ def _session_sell_by_ratio(mode: AuthMode, order: OrderRequest, action: str) -> 
     if order.trader_index is not None:
         targets = [order.trader_index]
     else:
-        targets = [account.index for account in (yield from get_accounts(mode))]
+        targets = [account.index for account in (yield from get_accounts(ctx))]
     lot = lot_size(order.symbol)
     pct = order.position_pct if order.position_pct is not None else 0.0
     results: list[TraderResult] = []
     message = "卖出执行完成"
     for index in targets:
-        position = yield from get_position_by_symbol(mode, order.symbol, index)
+        position = yield from get_position_by_symbol(ctx, order.symbol, index)
         sellable = position.can_use_volume if position is not None else 0
         shares = math.floor(sellable * pct / lot) * lot
         if shares <= 0:
@@ -229,29 +231,29 @@ def check_trade(result: TradeResult, action: str, requested_shares: int | None) 
 
 
 def buy_all(
-    mode: AuthMode, symbol: str, price: float, trader_index: int | None
+    ctx: ClientContext, symbol: str, price: float, trader_index: int | None
 ) -> Plan[TradeResult]:
     # Not /trade/allin: that route answers result: null for every account, so
     # the caller could not tell whether (or which) order was placed. Buying
     # position_pct=1.0 spends the same cash (total_asset × 1, capped at cash)
     # and reports the order.
     order = validate_order("buy", symbol, price, 1.0, None, 0, trader_index, DEFAULT_STRATEGY_NAME)
-    return (yield from place_order(mode, order, "buy_all"))
+    return (yield from place_order(ctx, order, "buy_all"))
 
 
 def sell_all(
-    mode: AuthMode, symbol: str, price: float, trader_index: int | None
+    ctx: ClientContext, symbol: str, price: float, trader_index: int | None
 ) -> Plan[TradeResult]:
     order = validate_order("sell", symbol, price, 1.0, None, 0, trader_index, DEFAULT_STRATEGY_NAME)
-    return (yield from place_order(mode, order, "sell_all"))
+    return (yield from place_order(ctx, order, "sell_all"))
 
 
 def reverse_repo(
-    mode: AuthMode, reserve_amount: float, trader_index: int | None
+    ctx: ClientContext, reserve_amount: float, trader_index: int | None
 ) -> Plan[TradeResult]:
     reserve = validate_reserve_amount(reserve_amount)
     index = validate_optional_trader_index(trader_index)
-    require_signature(mode, "reverse_repo")
+    require_signature(ctx, "reverse_repo")
     body = wire.ReverseRepoRequest(reserve_amount=reserve, trader_index=optional(index))
     answer: wire.ReverseRepoResponse = yield Call(
         reverse_repo_route, {"body": body}, "reverse_repo", places_order=True

@@ -14,7 +14,7 @@ from qmt_facade.errors import (
     QMTNotFoundError,
     QMTOrderRejectedError,
 )
-from qmt_facade.plans import AuthMode, Call, Emit, Pause
+from qmt_facade.plans import Call, ClientContext, Emit, Pause
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
 from qmt_server_client import models as wire
 from qmt_server_client.api.account import get_accounts as accounts_route
@@ -27,8 +27,8 @@ from qmt_server_client.api.session_trade import session_trade_by_ratio as sessio
 from qmt_server_client.api.trade import outer_trade as outer_trade_route
 from qmt_server_client.types import UNSET
 
-SESSION = AuthMode(signed=False, logged_in=True)
-SIGNED = AuthMode(signed=True, logged_in=False)
+SESSION = ClientContext(signed=False, logged_in=True)
+SIGNED = ClientContext(signed=True, logged_in=False)
 
 
 def finish(plan: Any, value: Any) -> Any:
@@ -196,7 +196,7 @@ def test_session_routes_chosen_by_mode_and_quantity() -> None:
 
 def test_no_credentials_raise_before_any_step() -> None:
     plan = plans.place_order(
-        AuthMode(False, False),
+        ClientContext(False, False),
         plans.validate_order("buy", "000001", 10.0, None, 100, 0, 0, "s"),
         "buy",
     )
