@@ -1,33 +1,50 @@
 """What the sync and async clients share around the HTTP call itself.
 
-Argument checks of the constructor, the httpx settings, turning HTTP answers
-and transport failures into the documented exceptions, and the hook that
-stops a non-JSON error page (a 404 ``Not Found``, an HTML 500) before the
-generated client tries to parse it as JSON.
+Argument checks of the constructor, the httpx settings, the hook that reads
+every answer first (learning the server's clock from ``Date``; stopping a
+non-JSON error page or a non-standard status before the generated client
+tries to parse it), and turning HTTP answers and transport failures into
+the documented exceptions.
+
+Failures of an order-placing call are sorted in two: *not sent* (the
+connection could not even be opened: nothing reached the server), which
+surfaces as a plain ``QMTConnectionError``, and *maybe placed* (anything
+after the request may have been written: a read error, a reset, a read
+timeout, any 5xx, an answer that does not parse), which surfaces as
+``QMTOrderStateUnknownError`` for the plan to reconcile.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from qmt_facade import __version__
+from qmt_facade.clock import TIMESTAMP_EXPIRED, ServerClock
 from qmt_facade.errors import (
+    DO_NOT_RESEND_TEXT,
     QMTAPIError,
     QMTAuthenticationError,
     QMTConnectionError,
     QMTNotFoundError,
+    QMTOrderStateUnknownError,
     QMTTimeoutError,
+    QMTTradeClientError,
     QMTValidationError,
     safe_url,
 )
-from qmt_facade.plans.steps import Call, ClientContext
+from qmt_facade.journal import OrderJournal
+from qmt_facade.plans.steps import DEFAULT_RECONCILE_WINDOW, Call, ClientContext
+from qmt_facade.retries import DEFAULT_MAX_RETRIES, RetryPolicy, validate_max_retries
 from qmt_facade.signing import QMTSignatureAuth
-from qmt_facade.validation import validate_positive
+from qmt_facade.validation import validate_non_negative, validate_positive
 from qmt_server_client import AuthenticatedClient
 from qmt_server_client.types import Response
 
@@ -37,6 +54,77 @@ USER_AGENT = f"qmt-facade/{__version__}"
 _TAGS = re.compile(r"<[^>]+>")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
+_STANDARD_STATUSES = frozenset(status.value for status in HTTPStatus)
+# Reconciliation longer than this would hold a strategy for minutes.
+_MAX_RECONCILE_WINDOW = 300.0
+
+
+def _refuse(field: str, shown: object, rule: str) -> QMTValidationError:
+    return QMTValidationError(f"{field}={shown!r}: {rule}", field=field, value=shown, rule=rule)
+
+
+def _check_base_url(base_url: object) -> str:
+    """An http(s) URL with a host and nothing that could carry a secret."""
+    shown = safe_url(base_url) if isinstance(base_url, str) else base_url
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise _refuse("base_url", shown, "must start with http:// or https://")
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise _refuse("base_url", shown, "must be a valid URL") from None
+    if "@" in parts.netloc:
+        # httpx would send them as HTTP Basic auth (the QMT server has none)
+        # and log the URL, credentials included, at INFO on every request.
+        raise _refuse(
+            "base_url",
+            shown,
+            "must not contain credentials (user:password@): the QMT server uses "
+            "client_id/secret_key signatures or login(); pass those instead",
+        )
+    if parts.query or parts.fragment or base_url.rstrip("/").endswith(("?", "#")):
+        raise _refuse(
+            "base_url", shown, "must not contain a query or fragment (it is logged with every URL)"
+        )
+    if not parts.hostname:
+        raise _refuse("base_url", shown, "must name a host")
+    return base_url.rstrip("/")
+
+
+def _check_client_id(client_id: object) -> str:
+    # Sent as the X-Client-ID header: printable ASCII only.
+    if (
+        isinstance(client_id, str)
+        and client_id.strip() == client_id != ""
+        and client_id.isascii()
+        and client_id.isprintable()
+    ):
+        return client_id
+    raise _refuse(
+        "client_id",
+        client_id if isinstance(client_id, str) else type(client_id).__name__,
+        "must be a non-empty str of printable ASCII without surrounding spaces",
+    )
+
+
+def _check_secret_key(secret_key: object) -> str | bytes:
+    # Never echoed: the message names the type only.
+    if isinstance(secret_key, bytes) and secret_key:
+        return secret_key
+    if isinstance(secret_key, str) and secret_key:
+        try:
+            secret_key.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return secret_key
+    rule = "must be a non-empty str (valid Unicode) or bytes"
+    raise QMTValidationError(
+        f"secret_key (a {type(secret_key).__name__}, value not shown): {rule}",
+        field="secret_key",
+        value=None,
+        rule=rule,
+    )
 
 
 class ClientSettings:
@@ -49,13 +137,7 @@ class ClientSettings:
         secret_key: str | None,
         timeout: float,
     ) -> None:
-        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise QMTValidationError(
-                f"base_url={safe_url(str(base_url))!r}: must start with http:// or https://",
-                field="base_url",
-                value=safe_url(str(base_url)),
-                rule="http(s) URL",
-            )
+        self.base_url = _check_base_url(base_url)
         seconds = validate_positive(timeout, "timeout")
         if (client_id is None) != (secret_key is None):
             missing = "secret_key" if secret_key is None else "client_id"
@@ -65,10 +147,12 @@ class ClientSettings:
                 value=None,
                 rule="client_id and secret_key together",
             )
-        self.base_url = base_url.rstrip("/")
         self.timeout = seconds
+        self.clock = ServerClock()
         self.auth = (
-            QMTSignatureAuth(client_id, secret_key)
+            QMTSignatureAuth(
+                _check_client_id(client_id), _check_secret_key(secret_key), clock=self.clock.now
+            )
             if client_id is not None and secret_key is not None
             else None
         )
@@ -95,8 +179,17 @@ class ClientSettings:
         )
 
 
+def _open_journal(journal: object) -> OrderJournal | None:
+    if journal is None or isinstance(journal, OrderJournal):
+        return journal
+    if isinstance(journal, str | os.PathLike) and str(os.fspath(journal)):
+        return OrderJournal(journal)
+    rule = "must be None, a file path (str or os.PathLike) or an OrderJournal"
+    raise _refuse("journal", type(journal).__name__, rule)
+
+
 class ClientBase:
-    """What both clients hold besides their httpx client: settings and login state."""
+    """What both clients hold besides their httpx client: settings, login state, journal."""
 
     def __init__(
         self,
@@ -104,9 +197,22 @@ class ClientBase:
         client_id: str | None,
         secret_key: str | None,
         timeout: int | float,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
+        journal: str | os.PathLike[str] | OrderJournal | None = None,
     ) -> None:
         self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
-        self._ctx = ClientContext(signed=self._settings.auth is not None)
+        window = validate_non_negative(reconcile_window, "reconcile_window")
+        if window > _MAX_RECONCILE_WINDOW:
+            raise _refuse("reconcile_window", reconcile_window, "must be <= 300 seconds")
+        self._ctx = ClientContext(
+            signed=self._settings.auth is not None,
+            clock=self._settings.clock,
+            retry=RetryPolicy(max_retries=validate_max_retries(max_retries)),
+            reconcile_window=window,
+        )
+        self._journal = _open_journal(journal)
+        self._owns_journal = self._journal is not None and not isinstance(journal, OrderJournal)
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
@@ -114,6 +220,25 @@ class ClientBase:
     @property
     def base_url(self) -> str:
         return self._settings.base_url
+
+    @property
+    def journal(self) -> OrderJournal | None:
+        """The order journal given as ``journal=`` (None without one)."""
+        return self._journal
+
+    def _require_journal(self, action: str) -> OrderJournal:
+        if self._journal is None:
+            raise QMTValidationError(
+                f"{action} needs an order journal: create the client with journal='orders.sqlite3'",
+                field="journal",
+                value=None,
+                rule="journal required",
+            )
+        return self._journal
+
+    def _close_journal(self) -> None:
+        if self._journal is not None and self._owns_journal:
+            self._journal.close()
 
     def __repr__(self) -> str:
         return self._settings.describe(type(self).__name__, self._ctx)
@@ -124,22 +249,32 @@ def _is_json(response: httpx.Response) -> bool:
     return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
-def expects_json(response: httpx.Response) -> bool:
-    """API routes answer JSON; /login and /logout answer HTML or redirects."""
+def inspect_answer(clock: ServerClock, response: httpx.Response) -> bool:
+    """Learn the server's clock from ``response``; True when it must be refused.
+
+    Refused: a non-standard status (the generated client cannot represent
+    it) and a non-JSON answer from an API route (a proxy page, Flask's 404
+    text). /login and /logout answer HTML or redirects on purpose.
+    """
+    clock.observe(response.headers.get("date"))
+    if response.status_code not in _STANDARD_STATUSES:
+        return True
     if _is_json(response):  # the common case first: it is one header lookup
         return False
     path: str = response.request.url.path
     return path.startswith("/qmt/")
 
 
-def non_json_error(response: httpx.Response) -> QMTAPIError | QMTAuthenticationError:
-    """The error for a non-JSON answer from an API route (body already read)."""
+def refused_answer(response: httpx.Response) -> QMTAPIError | QMTAuthenticationError:
+    """The error for an answer ``inspect_answer`` refused (body already read)."""
     page = response.text
     # An HTML page's title says what happened; its body may be a debug traceback.
     title = _TITLE.search(page)
     text = _SPACES.sub(" ", _TAGS.sub(" ", title.group(1) if title else page)).strip()[:200] or None
     method, path = response.request.method, response.request.url.path
     status = response.status_code
+    if status not in _STANDARD_STATUSES:
+        text = f"non-standard HTTP status {status}" + (f": {text}" if text else "")
     if status == 401:
         return QMTAuthenticationError(status_code=status, error=text, method=method, path=path)
     if status == 404:
@@ -149,7 +284,26 @@ def non_json_error(response: httpx.Response) -> QMTAPIError | QMTAuthenticationE
     return QMTAPIError(status_code=status, error=text, method=method, path=path)
 
 
-def interpret(call: Call, response: Response[Any]) -> Any:
+def _maybe_processed(status: int) -> bool:
+    """Whether an order request answered with ``status`` may have been acted on.
+
+    A 4xx is the server (or a proxy) refusing before doing anything. A 5xx
+    (a proxy's 502/503/504 included: a proxy may answer after forwarding),
+    an unknown status or a 200 that does not parse says nothing either way.
+    """
+    return not 400 <= status < 500
+
+
+def order_state_unknown(call: Call, fault: str) -> QMTOrderStateUnknownError:
+    """The error a maybe-placed failure becomes (the plan then reconciles)."""
+    return QMTOrderStateUnknownError(
+        f"{call.action}: 委托状态未知 ({fault})：请求可能已到达服务器，订单可能已下；"
+        f"{DO_NOT_RESEND_TEXT}",
+        fault=fault,
+    )
+
+
+def interpret(settings: ClientSettings, call: Call, response: Response[Any]) -> Any:
     """The parsed body of a 200, or the documented exception for anything else."""
     if call.raw:
         return response
@@ -164,8 +318,14 @@ def interpret(call: Call, response: Response[Any]) -> Any:
     if isinstance(body, dict):
         error = body.get("error")
         server_message = body.get("message")
+    if call.places_order and _maybe_processed(status):
+        detail = " | ".join(str(p) for p in (error, server_message) if p)
+        raise order_state_unknown(call, f"HTTP {status}" + (f": {detail}" if detail else ""))
     if status == 401:
-        raise QMTAuthenticationError(call.action, status_code=status, error=error)
+        detail = call.action
+        if error == TIMESTAMP_EXPIRED:  # still expired after the resend with a corrected clock
+            detail += f"; {settings.clock.describe()}"
+        raise QMTAuthenticationError(detail, status_code=status, error=error)
     cls = QMTNotFoundError if status == 404 else QMTAPIError
     raise cls(
         f"{call.action} 失败: HTTP {status}: "
@@ -176,23 +336,45 @@ def interpret(call: Call, response: Response[Any]) -> Any:
     )
 
 
-def transport_error(settings: ClientSettings, call: Call, exc: Exception) -> QMTAPIError:
-    """Map an httpx failure (no HTTP answer) or an unparseable 200 to our errors."""
-    if isinstance(exc, httpx.TimeoutException):
-        detail = f"{call.action}: 超时 {settings.timeout:g}s"
-        if call.places_order:
-            detail += "；服务器可能已执行该请求，请先用 get_orders 核对委托，不要直接重试"
-        return QMTTimeoutError(settings.base_url, detail)
-    if isinstance(exc, httpx.RequestError):
-        return QMTConnectionError(settings.base_url, f"{call.action}: {type(exc).__name__}")
-    # The generated client could not parse a 200 (missing field, wrong type).
-    return QMTAPIError(
-        f"{call.action}: 服务器响应与协议不符 ({type(exc).__name__}: {exc})",
-        status_code=200,
-    )
-
-
+# httpx errors raised before a byte of the request was written: the
+# connection could not be opened (refused, DNS, TLS), not in time, or no
+# pooled connection became free. Nothing reached the server.
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # What the generated client raises when a 200 body does not match the spec.
 PARSE_ERRORS = (KeyError, TypeError, ValueError)
-# Everything httpx raises when no answer arrived.
-REQUEST_ERRORS = (httpx.RequestError,)
+# What a driver hands to request_failed: hook refusals, httpx failures, parse errors.
+FAILURES = (QMTAPIError, httpx.RequestError, *PARSE_ERRORS)
+
+
+def request_failed(settings: ClientSettings, call: Call, exc: Exception) -> QMTTradeClientError:
+    """The documented exception for what sending ``call`` raised (see FAILURES)."""
+    if isinstance(exc, QMTAPIError):  # refused by inspect_answer
+        if call.places_order and exc.status_code is not None and _maybe_processed(exc.status_code):
+            return order_state_unknown(
+                call, f"HTTP {exc.status_code}: {exc.error or ''}".rstrip(": ")
+            )
+        return exc
+    kind = type(exc).__name__
+    if isinstance(exc, NOT_SENT_ERRORS):
+        detail = f"{call.action}: {kind}"
+        if call.places_order:
+            detail += "；请求未发出，服务器没有收到该委托 (not sent)"
+        if isinstance(exc, httpx.TimeoutException):
+            return QMTTimeoutError(settings.base_url, detail)
+        return QMTConnectionError(settings.base_url, detail)
+    if isinstance(exc, httpx.RequestError):
+        if call.places_order:
+            waited = (
+                f" after {settings.timeout:g}s" if isinstance(exc, httpx.TimeoutException) else ""
+            )
+            return order_state_unknown(call, f"{kind}{waited}")
+        if isinstance(exc, httpx.TimeoutException):
+            return QMTTimeoutError(settings.base_url, f"{call.action}: 超时 {settings.timeout:g}s")
+        return QMTConnectionError(settings.base_url, f"{call.action}: {kind}")
+    # The generated client could not parse a 200 (not JSON, missing field, wrong type).
+    if call.places_order:
+        return order_state_unknown(call, f"HTTP 200 that does not parse ({kind})")
+    return QMTAPIError(
+        f"{call.action}: 服务器响应与协议不符 ({kind}: {exc})",
+        status_code=200,
+    )

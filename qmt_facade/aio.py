@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Collection
 from types import TracebackType
 from typing import Any, TypeVar
@@ -16,16 +17,17 @@ import httpx
 
 from qmt_facade import plans
 from qmt_facade._transport import (
-    PARSE_ERRORS,
-    REQUEST_ERRORS,
+    FAILURES,
     ClientBase,
-    expects_json,
+    inspect_answer,
     interpret,
-    non_json_error,
-    transport_error,
+    refused_answer,
+    request_failed,
 )
 from qmt_facade.errors import QMTTradeClientError
-from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade.journal import JournalResolution, OrderJournal, perform_record
+from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan, Record
+from qmt_facade.plans.steps import DEFAULT_RECONCILE_WINDOW
 from qmt_facade.records import (
     Account,
     AccountSummary,
@@ -36,15 +38,10 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
+from qmt_facade.retries import DEFAULT_MAX_RETRIES
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
-
-
-async def _reject_non_json(response: httpx.Response) -> None:
-    if expects_json(response):
-        await response.aread()
-        raise non_json_error(response)
 
 
 class AsyncQMTTradeClient(ClientBase):
@@ -61,25 +58,34 @@ class AsyncQMTTradeClient(ClientBase):
         client_id: str | None = None,
         secret_key: str | None = None,
         timeout: int | float = 30,
+        *,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
+        journal: str | os.PathLike[str] | OrderJournal | None = None,
     ) -> None:
-        super().__init__(base_url, client_id, secret_key, timeout)
+        super().__init__(
+            base_url, client_id, secret_key, timeout, max_retries, reconcile_window, journal
+        )
         self._http = httpx.AsyncClient(
-            **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
+            **self._settings.httpx_options(), event_hooks={"response": [self._inspect_answer]}
         )
         self._api.set_async_httpx_client(self._http)
 
     # --- plumbing ---------------------------------------------------------
+
+    async def _inspect_answer(self, response: httpx.Response) -> None:
+        if inspect_answer(self._settings.clock, response):
+            await response.aread()
+            raise refused_answer(response)
 
     async def _perform(self, call: Call) -> Any:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
         try:
             response = await call.endpoint.asyncio_detailed(client=self._api, **call.kwargs)
-        except QMTTradeClientError:
-            raise
-        except (*REQUEST_ERRORS, *PARSE_ERRORS) as exc:
-            raise transport_error(self._settings, call, exc) from exc
-        return interpret(call, response)
+        except FAILURES as exc:
+            raise request_failed(self._settings, call, exc) from exc
+        return interpret(self._settings, call, response)
 
     async def _steps(self, plan: Plan[Any]) -> AsyncIterator[Any]:
         """Run ``plan`` to its end, yielding what it emits (watch_orders)."""
@@ -108,11 +114,17 @@ class AsyncQMTTradeClient(ClientBase):
                 raise TypeError("this plan emits values: iterate it with _steps")
             outcome, error = await self._perform_step(step)
 
-    async def _perform_step(self, step: Call | Pause) -> tuple[Any, QMTTradeClientError | None]:
+    async def _perform_step(
+        self, step: Call | Pause | Record
+    ) -> tuple[Any, QMTTradeClientError | None]:
         """Do one step; an error is handed back to be thrown into the plan."""
         if isinstance(step, Pause):
             await asyncio.sleep(step.seconds)
             return None, None
+        if isinstance(step, Record):
+            # A local fsync'ed SQLite write: done inline so that the intent is
+            # on disk before the request is sent.
+            return None, perform_record(self._journal, step.entry)
         try:
             return await self._perform(step), None
         except QMTTradeClientError as exc:
@@ -135,8 +147,9 @@ class AsyncQMTTradeClient(ClientBase):
         return True
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and a journal opened from a path)."""
         await self._http.aclose()
+        self._close_journal()
 
     async def __aenter__(self) -> AsyncQMTTradeClient:
         return self
@@ -186,11 +199,12 @@ class AsyncQMTTradeClient(ClientBase):
         price_type: int = 0,
         trader_index: int | None = None,
         strategy_name: str = DEFAULT_STRATEGY_NAME,
+        client_order_id: str | None = None,
     ) -> TradeResult:
         order = plans.validate_order(
             "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return await self._run(plans.place_order(self._ctx, order, "buy"))
+        return await self._run(plans.place_order(self._ctx, order, "buy", client_order_id))
 
     async def sell(
         self,
@@ -201,26 +215,44 @@ class AsyncQMTTradeClient(ClientBase):
         price_type: int = 0,
         trader_index: int | None = None,
         strategy_name: str = DEFAULT_STRATEGY_NAME,
+        client_order_id: str | None = None,
     ) -> TradeResult:
         order = plans.validate_order(
             "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return await self._run(plans.place_order(self._ctx, order, "sell"))
+        return await self._run(plans.place_order(self._ctx, order, "sell", client_order_id))
 
     async def buy_all(
-        self, symbol: str, price: float, trader_index: int | None = None
+        self,
+        symbol: str,
+        price: float,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
     ) -> TradeResult:
-        return await self._run(plans.buy_all(self._ctx, symbol, price, trader_index))
+        return await self._run(
+            plans.buy_all(self._ctx, symbol, price, trader_index, client_order_id)
+        )
 
     async def sell_all(
-        self, symbol: str, price: float, trader_index: int | None = None
+        self,
+        symbol: str,
+        price: float,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
     ) -> TradeResult:
-        return await self._run(plans.sell_all(self._ctx, symbol, price, trader_index))
+        return await self._run(
+            plans.sell_all(self._ctx, symbol, price, trader_index, client_order_id)
+        )
 
     async def reverse_repo(
-        self, reserve_amount: float = 0, trader_index: int | None = None
+        self,
+        reserve_amount: float = 0,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
     ) -> TradeResult:
-        return await self._run(plans.reverse_repo(self._ctx, reserve_amount, trader_index))
+        return await self._run(
+            plans.reverse_repo(self._ctx, reserve_amount, trader_index, client_order_id)
+        )
 
     # --- orders -----------------------------------------------------------
 
@@ -229,6 +261,13 @@ class AsyncQMTTradeClient(ClientBase):
 
     async def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
         return await self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
+
+    async def find_order(self, client_order_id: str, trader_index: int) -> Order | None:
+        return await self._run(plans.find_order(self._ctx, client_order_id, trader_index))
+
+    async def reconcile_journal(self) -> list[JournalResolution]:
+        journal = self._require_journal("reconcile_journal")
+        return await self._run(plans.reconcile_journal(self._ctx, journal.unresolved()))
 
     async def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
         return await self._run(plans.cancel_order(self._ctx, order_id, trader_index))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Collection, Iterator
 from types import TracebackType
@@ -12,16 +13,17 @@ import httpx
 
 from qmt_facade import plans
 from qmt_facade._transport import (
-    PARSE_ERRORS,
-    REQUEST_ERRORS,
+    FAILURES,
     ClientBase,
-    expects_json,
+    inspect_answer,
     interpret,
-    non_json_error,
-    transport_error,
+    refused_answer,
+    request_failed,
 )
 from qmt_facade.errors import QMTTradeClientError
-from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
+from qmt_facade.journal import JournalResolution, OrderJournal, perform_record
+from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan, Record
+from qmt_facade.plans.steps import DEFAULT_RECONCILE_WINDOW
 from qmt_facade.records import (
     Account,
     AccountSummary,
@@ -32,15 +34,10 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
+from qmt_facade.retries import DEFAULT_MAX_RETRIES
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
-
-
-def _reject_non_json(response: httpx.Response) -> None:
-    if expects_json(response):
-        response.read()
-        raise non_json_error(response)
 
 
 class QMTTradeClient(ClientBase):
@@ -59,25 +56,34 @@ class QMTTradeClient(ClientBase):
         client_id: str | None = None,
         secret_key: str | None = None,
         timeout: int | float = 30,
+        *,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
+        journal: str | os.PathLike[str] | OrderJournal | None = None,
     ) -> None:
-        super().__init__(base_url, client_id, secret_key, timeout)
+        super().__init__(
+            base_url, client_id, secret_key, timeout, max_retries, reconcile_window, journal
+        )
         self._http = httpx.Client(
-            **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
+            **self._settings.httpx_options(), event_hooks={"response": [self._inspect_answer]}
         )
         self._api.set_httpx_client(self._http)
 
     # --- plumbing ---------------------------------------------------------
+
+    def _inspect_answer(self, response: httpx.Response) -> None:
+        if inspect_answer(self._settings.clock, response):
+            response.read()
+            raise refused_answer(response)
 
     def _perform(self, call: Call) -> Any:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s: %s", call.action, call.endpoint.__name__.rsplit(".", 1)[-1])
         try:
             response = call.endpoint.sync_detailed(client=self._api, **call.kwargs)
-        except QMTTradeClientError:
-            raise
-        except (*REQUEST_ERRORS, *PARSE_ERRORS) as exc:
-            raise transport_error(self._settings, call, exc) from exc
-        return interpret(call, response)
+        except FAILURES as exc:
+            raise request_failed(self._settings, call, exc) from exc
+        return interpret(self._settings, call, response)
 
     def _steps(self, plan: Plan[Any]) -> Iterator[Any]:
         """Run ``plan`` to its end, yielding what it emits (watch_orders)."""
@@ -106,11 +112,13 @@ class QMTTradeClient(ClientBase):
                 raise TypeError("this plan emits values: iterate it with _steps")
             outcome, error = self._perform_step(step)
 
-    def _perform_step(self, step: Call | Pause) -> tuple[Any, QMTTradeClientError | None]:
+    def _perform_step(self, step: Call | Pause | Record) -> tuple[Any, QMTTradeClientError | None]:
         """Do one step; an error is handed back to be thrown into the plan."""
         if isinstance(step, Pause):
             time.sleep(step.seconds)
             return None, None
+        if isinstance(step, Record):
+            return None, perform_record(self._journal, step.entry)
         try:
             return self._perform(step), None
         except QMTTradeClientError as exc:
@@ -133,8 +141,9 @@ class QMTTradeClient(ClientBase):
         return True
 
     def close(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
+        """Close the connection pool (and a journal opened from a path); the client is done."""
         self._http.close()
+        self._close_journal()
 
     def __enter__(self) -> QMTTradeClient:
         return self
@@ -190,6 +199,7 @@ class QMTTradeClient(ClientBase):
         price_type: int = 0,
         trader_index: int | None = None,
         strategy_name: str = DEFAULT_STRATEGY_NAME,
+        client_order_id: str | None = None,
     ) -> TradeResult:
         """Buy by position ratio (0 < position_pct <= 1 of total assets) or by shares.
 
@@ -199,7 +209,7 @@ class QMTTradeClient(ClientBase):
         order = plans.validate_order(
             "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return self._run(plans.place_order(self._ctx, order, "buy"))
+        return self._run(plans.place_order(self._ctx, order, "buy", client_order_id))
 
     def sell(
         self,
@@ -210,26 +220,44 @@ class QMTTradeClient(ClientBase):
         price_type: int = 0,
         trader_index: int | None = None,
         strategy_name: str = DEFAULT_STRATEGY_NAME,
+        client_order_id: str | None = None,
     ) -> TradeResult:
         """Sell by ratio of the sellable volume (0 < position_pct <= 1) or by shares."""
         order = plans.validate_order(
             "sell", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
         )
-        return self._run(plans.place_order(self._ctx, order, "sell"))
+        return self._run(plans.place_order(self._ctx, order, "sell", client_order_id))
 
-    def buy_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
+    def buy_all(
+        self,
+        symbol: str,
+        price: float,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
+    ) -> TradeResult:
         """Buy ``symbol`` with all available cash, at ``price``."""
-        return self._run(plans.buy_all(self._ctx, symbol, price, trader_index))
+        return self._run(plans.buy_all(self._ctx, symbol, price, trader_index, client_order_id))
 
-    def sell_all(self, symbol: str, price: float, trader_index: int | None = None) -> TradeResult:
+    def sell_all(
+        self,
+        symbol: str,
+        price: float,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
+    ) -> TradeResult:
         """Sell the whole sellable position in ``symbol``, at ``price``."""
-        return self._run(plans.sell_all(self._ctx, symbol, price, trader_index))
+        return self._run(plans.sell_all(self._ctx, symbol, price, trader_index, client_order_id))
 
     def reverse_repo(
-        self, reserve_amount: float = 0, trader_index: int | None = None
+        self,
+        reserve_amount: float = 0,
+        trader_index: int | None = None,
+        client_order_id: str | None = None,
     ) -> TradeResult:
         """Put the cash (minus ``reserve_amount`` CNY) into 1-day reverse repo (131810.SZ)."""
-        return self._run(plans.reverse_repo(self._ctx, reserve_amount, trader_index))
+        return self._run(
+            plans.reverse_repo(self._ctx, reserve_amount, trader_index, client_order_id)
+        )
 
     # --- orders -----------------------------------------------------------
 
@@ -240,6 +268,25 @@ class QMTTradeClient(ClientBase):
     def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
         """Today's orders of one account (only cancelable ones when asked)."""
         return self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
+
+    def find_order(self, client_order_id: str, trader_index: int) -> Order | None:
+        """The order of account ``trader_index`` that carries ``client_order_id``, or None.
+
+        ``TradeResult.client_order_id`` is the id of a call's orders. Main
+        server line only (the upstream line does not keep strategy_name).
+        """
+        return self._run(plans.find_order(self._ctx, client_order_id, trader_index))
+
+    def reconcile_journal(self) -> list[JournalResolution]:
+        """Look up every unresolved journal intent in today's orders and record the outcome.
+
+        Needs ``journal=``. Each resolution's ``status`` is ``reconciled``
+        (found: ``order_ids``), ``absent`` (no such order: it was never
+        placed), ``unknown`` (ambiguous, or orders could not be read) or
+        ``unverifiable`` (an intent from an earlier trading day).
+        """
+        journal = self._require_journal("reconcile_journal")
+        return self._run(plans.reconcile_journal(self._ctx, journal.unresolved()))
 
     def cancel_order(self, order_id: int, trader_index: int) -> CancelResult:
         """Ask the broker to cancel one order; ``success`` says whether it was accepted."""

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 __all__ = [
     "AUTH_FAILED_TEXT",
     "CONNECTION_FAILED_TEXT",
+    "DO_NOT_RESEND_TEXT",
     "QMTAPIError",
     "QMTAuthenticationError",
     "QMTConnectionError",
@@ -45,6 +46,8 @@ __all__ = [
     "safe_url",
 ]
 
+# What every order-state-unknown message says, in these words.
+DO_NOT_RESEND_TEXT = "do not resend before checking get_orders"
 # Verbatim from the manual's 常见错误 table; users grep for these.
 AUTH_FAILED_TEXT = "认证失败，请检查登录状态或API密钥"
 CONNECTION_FAILED_TEXT = "连接失败，请检查服务器地址"
@@ -142,7 +145,11 @@ class QMTAuthenticationError(QMTAPIError):
 
 
 class QMTConnectionError(QMTAPIError):
-    """No HTTP answer at all: refused, DNS failure, reset, or timeout."""
+    """No HTTP answer at all: refused, DNS failure, reset, or timeout.
+
+    On an order-placing call it means the request was never sent (the
+    connection could not be opened): nothing happened on the server.
+    """
 
     def __init__(
         self,
@@ -163,9 +170,10 @@ class QMTConnectionError(QMTAPIError):
 class QMTTimeoutError(QMTConnectionError):
     """The request timed out.
 
-    For a POST that places or cancels orders, a timeout does NOT mean nothing
-    happened: the server may have acted after the client gave up. Check the
-    orders before retrying.
+    On an order-placing call this is only raised when the request provably
+    never left (the connection could not be opened in time); a timeout
+    while waiting for the answer becomes ``QMTOrderStateUnknownError``
+    unless the order is found.
     """
 
 
@@ -207,8 +215,8 @@ class QMTOrderStateUnknownError(QMTAPIError):
     request may have been written (a dropped connection, a read timeout, a
     5xx, a garbled answer) and the order could not be found afterwards, or
     more than one order matched. ``client_order_id`` names the order,
-    ``candidates`` lists orders that might be it. Do not resend before
-    checking ``get_orders``.
+    ``candidates`` lists orders that might be it, ``fault`` says what was
+    lost. Do not resend before checking ``get_orders``.
     """
 
     def __init__(
@@ -217,12 +225,14 @@ class QMTOrderStateUnknownError(QMTAPIError):
         *,
         client_order_id: str | None = None,
         candidates: Sequence[object] = (),
+        fault: str | None = None,
         status_code: int | None = None,
         method: str | None = None,
         path: str | None = None,
     ) -> None:
         self.client_order_id = client_order_id
         self.candidates: Sequence[object] = tuple(candidates)
+        self.fault = fault
         super().__init__(message, status_code=status_code, method=method, path=path)
 
 

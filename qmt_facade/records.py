@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from qmt_facade.client_order_id import split_strategy_name
 from qmt_server_client.types import Unset
 
 __all__ = [
@@ -136,12 +137,21 @@ def _wire_value(value: Any) -> Any:
 _PLAIN = (str, int, float, bool, type(None))
 
 
+_CLIENT_SIDE: Any = object()  # marks a field the wire model does not have
+
+
 def _from_wire(cls: type[R], model: Any, **overrides: Any) -> R:
-    """Build ``cls`` from the same-named fields of a generated model."""
+    """Build ``cls`` from the same-named fields of a generated model.
+
+    Fields the model lacks (the client-side ones, such as ``reconciled``)
+    keep their defaults.
+    """
     values = {}
     for name in _field_names(cls):
         if name not in overrides:
-            value = getattr(model, name)
+            value = getattr(model, name, _CLIENT_SIDE)
+            if value is _CLIENT_SIDE:
+                continue
             values[name] = value if type(value) in _PLAIN else _wire_value(value)
     return cls(**values, **overrides)
 
@@ -276,6 +286,11 @@ class TradeResult(Record):
     strategy_name: str | None = None
     reserve_amount: float | None = None
     warnings: list[str] = attrs.field(factory=list)
+    # The id this call's orders carry (see qmt_facade.client_order_id).
+    client_order_id: str | None = None
+    # True when the answer was lost (a dropped connection, a timeout, a 5xx)
+    # and the orders were found afterwards in get_orders; ``warnings`` names the fault.
+    reconciled: bool = False
 
     @property
     def placed(self) -> list[TraderResult]:
@@ -296,7 +311,12 @@ class TradeResult(Record):
 
 @attrs.frozen
 class Order(Record):
-    """An order as the broker reports it. ``time`` is Unix seconds."""
+    """An order as the broker reports it. ``time`` is Unix seconds.
+
+    ``strategy_name`` is the name the caller gave; the client order id this
+    SDK tags it with on the wire is split off into ``client_order_id`` (None
+    for orders placed elsewhere, and on the upstream server line).
+    """
 
     order_id: int
     symbol: str
@@ -310,6 +330,12 @@ class Order(Record):
     traded_volume: int
     traded_price: float
     strategy_name: str
+    client_order_id: str | None = None
+
+    @classmethod
+    def from_wire(cls, model: Any) -> Order:
+        name, client_order_id = split_strategy_name(model.strategy_name)
+        return _from_wire(cls, model, strategy_name=name, client_order_id=client_order_id)
 
     @property
     def status_name(self) -> str:
@@ -335,6 +361,8 @@ class CancelResult(Record):
     success: bool
     order_id: int
     message: str
+    # True when the answer was lost and the order's status told the outcome.
+    reconciled: bool = False
 
 
 @attrs.frozen
@@ -352,6 +380,7 @@ class CancelAllResult(Record):
 
     message: str
     results: list[CancelEntry]
+    reconciled: bool = False
 
     @property
     def all_succeeded(self) -> bool:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Generator
 
 import httpx
 
+from qmt_facade.clock import TIMESTAMP_EXPIRED
+
 __all__ = [
     "QMTSignatureAuth",
     "canonical_body",
@@ -93,6 +95,8 @@ class QMTSignatureAuth(httpx.Auth):
     """
 
     requires_request_body = True
+    # The 401 body tells an expired timestamp from a bad signature.
+    requires_response_body = True
 
     def __init__(
         self,
@@ -129,6 +133,16 @@ class QMTSignatureAuth(httpx.Auth):
         return mac.hexdigest()
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self._sign_request(request)
+        response = yield request
+        if response.status_code == 401 and _says_timestamp_expired(response):
+            # The server refused before doing anything. The client's clock
+            # has meanwhile learned the server's time from this answer's
+            # Date header (qmt_facade.clock): sign again and resend once.
+            self._sign_request(request)
+            yield request
+
+    def _sign_request(self, request: httpx.Request) -> None:
         method = request.method
         url = request.url
         if method == "GET":
@@ -147,4 +161,11 @@ class QMTSignatureAuth(httpx.Auth):
         headers[HEADER_CLIENT_ID] = self.client_id
         headers[HEADER_TIMESTAMP] = timestamp
         headers[HEADER_SIGNATURE] = signature
-        yield request
+
+
+def _says_timestamp_expired(response: httpx.Response) -> bool:
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == TIMESTAMP_EXPIRED

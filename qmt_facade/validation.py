@@ -16,6 +16,11 @@ from qmt_facade.errors import QMTValidationError
 from qmt_facade.symbols import is_convertible_bond, lot_size, normalize_symbol
 
 __all__ = [
+    "MAX_CASH",
+    "MAX_ORDER_ID",
+    "MAX_PRICE",
+    "MAX_SHARES",
+    "MAX_TRADER_INDEX",
     "PRICE_TYPES",
     "validate_non_negative",
     "validate_optional_trader_index",
@@ -28,11 +33,27 @@ __all__ = [
     "validate_reserve_amount",
     "validate_shares",
     "validate_strategy_name",
+    "validate_text",
     "validate_trader_index",
 ]
 
 # 0 limit, 1 latest, 2 best-five IOC, 3 own-side best, 5 counter-side best.
 PRICE_TYPES: Final = frozenset({0, 1, 2, 3, 5})
+
+# Sanity caps: inputs past these are mistakes (a unit error, an uninitialised
+# variable), never real orders, and some would not even fit the server's
+# integers. They are checked before anything is sent.
+# The largest single order any A-share board accepts is 1,000,000 股 (a
+# main-board limit order); ten times that cannot be a real order.
+MAX_SHARES: Final = 10_000_000
+# No A-share or convertible bond trades anywhere near 100,000 CNY a unit.
+MAX_PRICE: Final = 100_000.0
+# Cash amounts (reserve_amount): 10^13 CNY is more than any account holds.
+MAX_CASH: Final = 1e13
+# xtquant order ids are signed 64-bit integers.
+MAX_ORDER_ID: Final = 2**63 - 1
+# A QMT server trades a handful of accounts; an index past 999 is a bug.
+MAX_TRADER_INDEX: Final = 999
 
 # Wording from the manual's 常见错误 table (or the server, marked).
 MSG_NEITHER: Final = "必须提供 position_pct 或 shares 其中之一"
@@ -64,7 +85,10 @@ def _as_int(value: object) -> int | None:
 def _as_real(value: object, field: str, rule: str, prefix: str | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _fail(field, value, f"{rule} (got {type(value).__name__})", prefix)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float, e.g. 10**400
+        raise _fail(field, value, rule, prefix) from None
     if not math.isfinite(number):
         raise _fail(field, value, rule, prefix)
     return number
@@ -97,6 +121,8 @@ def validate_shares(shares: object, symbol: str) -> int:
         raise _fail("shares", shares, f"must be an int, not {type(shares).__name__}")
     if count <= 0:
         raise _fail("shares", shares, "must be > 0", MSG_NOT_POSITIVE)
+    if count > MAX_SHARES:
+        raise _fail("shares", shares, f"must be <= {MAX_SHARES:,} (no real order is larger)")
     lot = lot_size(symbol)
     if count % lot:
         code = normalize_symbol(symbol)
@@ -130,8 +156,11 @@ def validate_non_negative(value: object, field: str) -> float:
 
 
 def validate_price(price: object, field: str = "price") -> float:
-    """A price in CNY: a finite number > 0."""
-    return validate_positive(price, field)
+    """A price in CNY: a finite number with 0 < price <= MAX_PRICE."""
+    number = validate_positive(price, field)
+    if number > MAX_PRICE:
+        raise _fail(field, price, f"must be <= {MAX_PRICE:,.0f} CNY (no A-share trades that high)")
+    return number
 
 
 def validate_position_pct(position_pct: object) -> float:
@@ -153,41 +182,64 @@ def validate_price_type(price_type: object) -> int:
 
 
 def validate_trader_index(trader_index: object) -> int:
-    """An account index: an int >= 0."""
+    """An account index: an int with 0 <= trader_index <= MAX_TRADER_INDEX."""
     index = _as_int(trader_index)
-    if index is None or index < 0:
-        raise _fail("trader_index", trader_index, "must be an int >= 0", "无效的交易器索引")
+    if index is None or not 0 <= index <= MAX_TRADER_INDEX:
+        rule = f"must be an int with 0 <= trader_index <= {MAX_TRADER_INDEX}"
+        raise _fail("trader_index", trader_index, rule, "无效的交易器索引")
     return index
 
 
 def validate_optional_trader_index(trader_index: object) -> int | None:
-    """An int >= 0, or None, which makes the server act on every account."""
+    """An account index, or None, which makes the server act on every account."""
     if trader_index is None:
         return None
     index = _as_int(trader_index)
-    if index is None or index < 0:
-        rule = "must be an int >= 0, or None for every account"
+    if index is None or not 0 <= index <= MAX_TRADER_INDEX:
+        rule = (
+            f"must be an int with 0 <= trader_index <= {MAX_TRADER_INDEX}, "
+            "or None for every account"
+        )
         raise _fail("trader_index", trader_index, rule, "无效的交易器索引")
     return index
 
 
 def validate_reserve_amount(reserve_amount: object) -> float:
-    """Cash (CNY) to keep out of a reverse repo: a finite number >= 0."""
-    return validate_non_negative(reserve_amount, "reserve_amount")
+    """Cash (CNY) to keep out of a reverse repo: a finite number, 0 <= amount <= MAX_CASH."""
+    amount = validate_non_negative(reserve_amount, "reserve_amount")
+    if amount > MAX_CASH:
+        raise _fail("reserve_amount", reserve_amount, f"must be <= {MAX_CASH:.0e} CNY")
+    return amount
 
 
 def validate_order_id(order_id: object) -> int:
-    """A positive int."""
-    rule = "must be an int > 0"
+    """A positive int that fits the broker's signed 64-bit order ids."""
+    rule = "must be an int with 0 < order_id <= 2**63-1"
     number = _as_int(order_id)
-    if number is None or number <= 0:
+    if number is None or not 0 < number <= MAX_ORDER_ID:
         raise _fail("order_id", order_id, rule)
     return number
 
 
+def validate_text(value: object, field: str) -> str:
+    """A non-empty str that can be sent: valid Unicode, no control characters.
+
+    A lone surrogate (``"\\ud800"``, what a bad decode leaves behind) cannot
+    be encoded as UTF-8, so the request could not even be written.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(field, value, "must be a non-empty str")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _fail(
+            field, value, "must be valid Unicode text (it holds a lone surrogate)"
+        ) from None
+    if not value.isprintable():
+        raise _fail(field, value, "must not contain control characters (newline, tab, NUL...)")
+    return value
+
+
 def validate_strategy_name(strategy_name: object) -> str:
-    """A non-empty str (the broker shows it on the order)."""
-    rule = "must be a non-empty str"
-    if not isinstance(strategy_name, str) or not strategy_name.strip():
-        raise _fail("strategy_name", strategy_name, rule)
-    return strategy_name
+    """A non-empty, printable str (the broker shows it on the order)."""
+    return validate_text(strategy_name, "strategy_name")

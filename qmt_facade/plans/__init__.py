@@ -8,7 +8,10 @@ steps for a driver to perform. One module per domain:
 - ``session``: login, logout;
 - ``accounts``: accounts, portfolio, positions;
 - ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
-- ``orders``: get_order(s), cancel_order, cancel_all;
+- ``orders``: get_order(s);
+- ``cancels``: cancel_order, cancel_all;
+- ``reconcile``: what happened to a request whose answer was lost; find_order,
+  reconcile_journal;
 - ``lifecycle``: wait_for_order, watch_orders.
 """
 
@@ -20,10 +23,12 @@ from qmt_facade.plans.accounts import (
     get_positions,
     has_position,
 )
+from qmt_facade.plans.cancels import cancel_all, cancel_order
 from qmt_facade.plans.lifecycle import OrderEvent, wait_for_order, watch_orders
-from qmt_facade.plans.orders import cancel_all, cancel_order, get_order, get_orders
+from qmt_facade.plans.orders import get_order, get_orders
+from qmt_facade.plans.reconcile import SentOrder, find_order, reconcile_journal
 from qmt_facade.plans.session import login, logout
-from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Step
+from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Record, Step, read
 from qmt_facade.plans.trading import (
     DEFAULT_STRATEGY_NAME,
     OrderRequest,
@@ -44,11 +49,14 @@ __all__ = [
     "OrderRequest",
     "Pause",
     "Plan",
+    "Record",
+    "SentOrder",
     "Step",
     "buy_all",
     "cancel_all",
     "cancel_order",
     "check_trade",
+    "find_order",
     "get_account_summary",
     "get_accounts",
     "get_order",
@@ -60,6 +68,8 @@ __all__ = [
     "login",
     "logout",
     "place_order",
+    "read",
+    "reconcile_journal",
     "reverse_repo",
     "sell_all",
     "validate_order",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from qmt_facade.errors import QMTValidationError
-from qmt_facade.plans.steps import Call, ClientContext, Plan, require_any_auth
+from qmt_facade.plans.steps import Call, ClientContext, Plan, read, require_any_auth
 from qmt_facade.records import Account, AccountSummary, Portfolio, Position
 from qmt_facade.symbols import normalize_symbol
 from qmt_facade.validation import validate_trader_index
@@ -17,15 +17,15 @@ from qmt_server_client.api.account import get_positions as positions_route
 
 def get_accounts(ctx: ClientContext) -> Plan[list[Account]]:
     require_any_auth(ctx, "get_accounts")
-    answer: wire.AccountList = yield Call(accounts_route, {}, "get_accounts")
+    answer: wire.AccountList = yield from read(ctx, Call(accounts_route, {}, "get_accounts"))
     return [Account.from_wire(a) for a in answer.accounts]
 
 
 def get_portfolio(ctx: ClientContext, trader_index: int) -> Plan[Portfolio]:
     index = validate_trader_index(trader_index)
     require_any_auth(ctx, "get_portfolio")
-    answer: wire.PortfolioResponse = yield Call(
-        portfolio_route, {"trader_index": index}, "get_portfolio"
+    answer: wire.PortfolioResponse = yield from read(
+        ctx, Call(portfolio_route, {"trader_index": index}, "get_portfolio")
     )
     return Portfolio.from_wire(answer.portfolio)
 
@@ -33,8 +33,8 @@ def get_portfolio(ctx: ClientContext, trader_index: int) -> Plan[Portfolio]:
 def get_positions(ctx: ClientContext, trader_index: int) -> Plan[list[Position]]:
     index = validate_trader_index(trader_index)
     require_any_auth(ctx, "get_positions")
-    answer: wire.PositionList = yield Call(
-        positions_route, {"trader_index": index}, "get_positions"
+    answer: wire.PositionList = yield from read(
+        ctx, Call(positions_route, {"trader_index": index}, "get_positions")
     )
     return [Position.from_wire(p) for p in answer.positions]
 

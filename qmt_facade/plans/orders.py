@@ -1,21 +1,20 @@
-"""Looking up and cancelling orders."""
+"""Looking up orders (cancelling them is ``plans.cancels``)."""
 
 from __future__ import annotations
 
 import logging
 
 from qmt_facade.errors import QMTAPIError, QMTNotFoundError, QMTValidationError
-from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
-from qmt_facade.records import CancelAllResult, CancelResult, Order
-from qmt_facade.validation import (
-    validate_optional_trader_index,
-    validate_order_id,
-    validate_trader_index,
+from qmt_facade.plans.steps import (
+    Call,
+    ClientContext,
+    Plan,
+    read,
+    require_signature,
 )
+from qmt_facade.records import Order
+from qmt_facade.validation import validate_order_id, validate_trader_index
 from qmt_server_client import models as wire
-from qmt_server_client.api.order import cancel_all_buy_orders as cancel_buys_route
-from qmt_server_client.api.order import cancel_all_sell_orders as cancel_sells_route
-from qmt_server_client.api.order import cancel_order as cancel_order_route
 from qmt_server_client.api.order import get_order as order_route
 from qmt_server_client.api.order import get_orders as orders_route
 
@@ -27,8 +26,11 @@ def get_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[Orde
     index = validate_trader_index(trader_index)
     require_signature(ctx, "get_order")
     try:
-        answer: wire.Order = yield Call(
-            order_route, {"body": wire.OrderRef(order_id=oid, trader_index=index)}, "get_order"
+        answer: wire.Order = yield from read(
+            ctx,
+            Call(
+                order_route, {"body": wire.OrderRef(order_id=oid, trader_index=index)}, "get_order"
+            ),
         )
     except QMTAPIError as exc:
         # The server answers an unknown id with a generic 500; tell the two
@@ -60,39 +62,7 @@ def get_orders(
         )
     require_signature(ctx, "get_orders")
     body = wire.OrdersQuery(trader_index=index, cancelable_only=cancelable_only)
-    answer: list[wire.Order] = yield Call(orders_route, {"body": body}, "get_orders")
+    answer: list[wire.Order] = yield from read(
+        ctx, Call(orders_route, {"body": body}, "get_orders")
+    )
     return [Order.from_wire(o) for o in answer]
-
-
-def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[CancelResult]:
-    oid = validate_order_id(order_id)
-    index = validate_trader_index(trader_index)
-    require_signature(ctx, "cancel_order")
-    answer: wire.CancelResult = yield Call(
-        cancel_order_route,
-        {"body": wire.OrderRef(order_id=oid, trader_index=index)},
-        "cancel_order",
-        places_order=True,
-    )
-    result = CancelResult.from_wire(answer)
-    if not result.success:
-        logger.warning("cancel_order %s refused: %s", oid, result.message)
-    return result
-
-
-def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan[CancelAllResult]:
-    action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
-    index = validate_optional_trader_index(trader_index)
-    require_signature(ctx, action)
-    route = cancel_buys_route if side == "buy" else cancel_sells_route
-    answer: wire.CancelAllResponse = yield Call(
-        route,
-        {"body": wire.CancelAllRequest(trader_index=optional(index))},
-        action,
-        places_order=True,
-    )
-    result = CancelAllResult.from_wire(answer)
-    for entry in result.results:
-        if entry.status != "success":
-            logger.warning("%s failed on account %s: %s", action, entry.trader_index, entry.error)
-    return result

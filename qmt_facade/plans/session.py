@@ -12,15 +12,27 @@ from qmt_server_client.api.session import logout as logout_route
 LOGIN_FAILED_MARKER = "用户名或密码错误"
 
 
+def _credential_problem(value: object) -> str | None:
+    """Why ``value`` cannot be sent as a login form field, or None."""
+    if not isinstance(value, str) or not value:
+        return "must be a non-empty str"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (it holds a lone surrogate)"
+    return None
+
+
 def login(username: str, password: str) -> Plan[bool]:
     for name, value in (("username", username), ("password", password)):
-        if not isinstance(value, str) or not value:
+        rule = _credential_problem(value)
+        if rule is not None:
             shown = "***" if name == "password" else repr(value)
             raise QMTValidationError(
-                f"{name}={shown}: must be a non-empty str",
+                f"{name}={shown}: {rule}",
                 field=name,
                 value=None if name == "password" else value,
-                rule="non-empty str",
+                rule=rule,
             )
     response = yield Call(
         login_route,

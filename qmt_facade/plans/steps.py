@@ -8,22 +8,33 @@ receives their results:
   the plan at the ``yield`` (so a plan can react to an error).
 - ``Pause``: sleep (time.sleep or asyncio.sleep).
 - ``Emit``: hand a value to the caller of an iterating method (watch_orders).
+- ``Record``: write an entry to the client's order journal, if it has one
+  (``qmt_facade.journal``); the driver does the file I/O.
 
 Plans compose with ``yield from``. The drivers (client.py, aio.py) contain
 no business rules; no plan does I/O itself.
+
+``read`` is how plans send a read: the Call, retried on transient faults
+under the client's RetryPolicy (``qmt_facade.retries``).
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Generator
 from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import attrs
+import tenacity
 
-from qmt_facade.errors import QMTAuthenticationError
+from qmt_facade.clock import ServerClock
+from qmt_facade.errors import QMTAuthenticationError, QMTTradeClientError
+from qmt_facade.retries import RetryPolicy, is_retryable_read
 from qmt_server_client.types import UNSET
 
+logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
 Side = Literal["buy", "sell"]
 
@@ -49,8 +60,23 @@ class Emit:
     value: Any
 
 
-Step = Call | Pause | Emit
+@attrs.frozen
+class Record:
+    """Persist ``entry`` (a journal intent or outcome) before the plan goes on.
+
+    Without a journal the driver skips it. If an *intent* cannot be
+    written, the driver throws the error into the plan, which then sends
+    nothing; an outcome that cannot be written is logged, never raised.
+    """
+
+    entry: Any
+
+
+Step = Call | Pause | Emit | Record
 Plan = Generator[Step, Any, T]
+
+# How long reconciliation looks for an order whose answer was lost (seconds).
+DEFAULT_RECONCILE_WINDOW = 5.0
 
 
 @attrs.define
@@ -59,10 +85,21 @@ class ClientContext:
 
     One per client, long-lived; plans read it and may record what they
     learn (state, never I/O). ``logged_in`` follows login()/logout().
+    ``clock`` estimates the server's time (from answers' Date headers).
+    ``claimed_orders`` holds (trader_index, order_id) of orders this client
+    already attributed to a call, so reconciliation never hands one order
+    to two calls; ``used_client_order_ids`` the ids callers chose.
     """
 
     signed: bool
     logged_in: bool = False
+    clock: ServerClock = attrs.field(factory=ServerClock)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    reconcile_window: float = DEFAULT_RECONCILE_WINDOW
+    # "main" or "upstream" once known; None while the client has not found out.
+    server_line: str | None = None
+    claimed_orders: set[tuple[int, int]] = attrs.field(factory=set)
+    used_client_order_ids: set[str] = attrs.field(factory=set)
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:
@@ -83,3 +120,46 @@ def require_signature(ctx: ClientContext, action: str) -> None:
 def optional(value: Any) -> Any:
     """None as the generated client's UNSET: the field is left out of the request."""
     return UNSET if value is None else value
+
+
+def read(ctx: ClientContext, call: Call) -> Plan[Any]:
+    """Send a read, retried under ``ctx.retry`` on connection faults and 502/503/504.
+
+    The first try costs nothing extra. After a retryable failure, tenacity's
+    controller decides whether and how long to wait (the loop is tenacity's
+    own ``Retrying.__iter__``, with the sleep turned into a ``Pause`` step so
+    that either driver sleeps its own way); the last error is re-raised.
+    """
+    try:
+        return (yield call)
+    except QMTTradeClientError as error:
+        if ctx.retry.max_retries == 0 or not is_retryable_read(error):
+            raise
+        first_failure = error
+    retrying = ctx.retry.retrying()
+    retrying.begin()
+    state = tenacity.RetryCallState(retrying, fn=None, args=(), kwargs={})
+    state.set_exception((type(first_failure), first_failure, first_failure.__traceback__))
+    while True:
+        action = retrying.iter(state)
+        if isinstance(action, tenacity.DoSleep):
+            failed = state.outcome.exception() if state.outcome is not None else None
+            logger.info(
+                "%s: %s; retry %d of %d in %.2fs",
+                call.action,
+                failed,
+                state.attempt_number,
+                ctx.retry.max_retries,
+                float(action),
+            )
+            state.prepare_for_next_attempt()
+            yield Pause(float(action))
+        elif isinstance(action, tenacity.DoAttempt):
+            try:
+                result = yield call
+            except QMTTradeClientError:
+                state.set_exception(sys.exc_info())  # type: ignore[arg-type]
+            else:
+                state.set_result(result)
+        else:
+            return action

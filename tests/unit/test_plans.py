@@ -14,7 +14,7 @@ from qmt_facade.errors import (
     QMTNotFoundError,
     QMTOrderRejectedError,
 )
-from qmt_facade.plans import Call, ClientContext, Emit, Pause
+from qmt_facade.plans import Call, ClientContext, Emit, Pause, Record
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
 from qmt_server_client import models as wire
 from qmt_server_client.api.account import get_accounts as accounts_route
@@ -31,9 +31,17 @@ SESSION = ClientContext(signed=False, logged_in=True)
 SIGNED = ClientContext(signed=True, logged_in=False)
 
 
+def send(plan: Any, value: Any = None) -> Any:
+    """Send ``value`` and return the next step, answering Record (journal) steps with None."""
+    step = plan.send(value)
+    while isinstance(step, Record):
+        step = plan.send(None)
+    return step
+
+
 def finish(plan: Any, value: Any) -> Any:
     with pytest.raises(StopIteration) as stop:
-        plan.send(value)
+        send(plan, value)
     return stop.value.value
 
 
@@ -145,16 +153,16 @@ def test_session_sell_by_ratio_sizes_per_account(
 ) -> None:
     order = plans.validate_order("sell", symbol, 10.0, pct, None, 0, None, "s")
     plan = plans.place_order(SESSION, order, "sell")
-    step = next(plan)
+    step = send(plan)
     assert isinstance(step, Call) and step.endpoint is accounts_route
-    step = plan.send(accounts(2))
+    step = send(plan, accounts(2))
     assert step.endpoint is positions_route and step.kwargs == {"trader_index": 0}
-    step = plan.send(positions((order.symbol, can_use + 300, can_use)))
+    step = send(plan, positions((order.symbol, can_use + 300, can_use)))
     want = math.floor(can_use * pct / lot) * lot
     assert step.endpoint is session_sell_route and step.places_order
     body = step.kwargs["body"]
     assert (body.shares, body.trader_index, body.symbol) == (want, 0, order.symbol)
-    step = plan.send(session_answer((0, outcome(True, want, 11))))
+    step = send(plan, session_answer((0, outcome(True, want, 11))))
     assert step.endpoint is positions_route and step.kwargs == {"trader_index": 1}
     result = finish(plan, positions())  # account 1 holds nothing: nothing is sent for it
     assert isinstance(result, TradeResult)
@@ -166,10 +174,10 @@ def test_session_sell_by_ratio_sizes_per_account(
 def test_session_sell_by_ratio_below_one_lot_raises() -> None:
     order = plans.validate_order("sell", "600000", 10.0, 0.5, None, 0, 0, "s")
     plan = plans.place_order(SESSION, order, "sell")
-    step = next(plan)
+    step = send(plan)
     assert step.endpoint is positions_route  # one account given: no account list needed
     with pytest.raises(QMTOrderRejectedError) as info:
-        plan.send(positions(("600000.SH", 150, 150)))  # 150 × 0.5 = 75 < one lot
+        send(plan, positions(("600000.SH", 150, 150)))  # 150 × 0.5 = 75 < one lot
     assert "可卖数量不足一手" in str(info.value) and len(info.value.outcomes) == 1
 
 
@@ -177,19 +185,19 @@ def test_session_routes_chosen_by_mode_and_quantity() -> None:
     buy_shares = plans.place_order(
         SESSION, plans.validate_order("buy", "000001", 10.0, None, 500, 0, 1, "s"), "buy"
     )
-    step = next(buy_shares)
+    step = send(buy_shares)
     assert step.endpoint is session_buy_route and step.kwargs["body"].shares == 500
     buy_pct = plans.place_order(
         SESSION, plans.validate_order("buy", "000001", 10.0, 0.3, None, 3, None, "s"), "buy"
     )
-    step = next(buy_pct)
+    step = send(buy_pct)
     assert step.endpoint is session_ratio_route
     assert step.kwargs["body"].position_pct == 0.3 and int(step.kwargs["body"].pricetype) == 3
     assert step.kwargs["body"].trader_index is UNSET
     signed = plans.place_order(
         SIGNED, plans.validate_order("sell", "000001", 10.0, 0.3, None, 0, None, "s"), "sell"
     )
-    step = next(signed)
+    step = send(signed)
     assert step.endpoint is outer_trade_route
     assert step.kwargs["body"].position_pct == 0.3 and step.kwargs["body"].order_num is UNSET
 
@@ -211,7 +219,7 @@ def test_signed_trade_none_placed_raises_with_every_outcome() -> None:
     plan = plans.place_order(
         SIGNED, plans.validate_order("buy", "000001", 10.0, None, 100, 0, None, "s"), "buy"
     )
-    next(plan)
+    send(plan)
     answer = outer_answer(
         {
             "trader_index": 0,
@@ -221,7 +229,7 @@ def test_signed_trade_none_placed_raises_with_every_outcome() -> None:
         {"trader_index": 1, "status": "failed", "error": "交易器1买入失败: boom"},
     )
     with pytest.raises(QMTOrderRejectedError) as info:
-        plan.send(answer)
+        send(plan, answer)
     error = info.value
     assert [o.trader_index for o in error.outcomes] == [0, 1]
     assert "资金不足，无法买入" in str(error) and "boom" in str(error)

@@ -137,7 +137,7 @@ def test_shares_bad_symbol_is_reported_as_symbol() -> None:
 # --- price ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("price", [10.5, 1, 0.001, 1e6, Fraction(21, 2)])
+@pytest.mark.parametrize("price", [10.5, 1, 0.001, 1e5, Fraction(21, 2)])
 def test_price_ok(price: float) -> None:
     result = validate_price(price)
     assert result == float(price) and type(result) is float
@@ -214,7 +214,7 @@ def test_trader_index_bad(bad: object) -> None:
     with pytest.raises(QMTValidationError) as info:
         validate_trader_index(bad)
     assert info.value.field == "trader_index"
-    assert "int >= 0" in str(info.value)
+    assert "0 <= trader_index <= 999" in str(info.value)
 
 
 @pytest.mark.parametrize("bad", [-1, False, "1"])
@@ -251,7 +251,7 @@ def test_order_id_ok() -> None:
 def test_order_id_bad(bad: object) -> None:
     with pytest.raises(QMTValidationError) as info:
         validate_order_id(bad)
-    assert info.value.field == "order_id" and "int > 0" in str(info.value)
+    assert info.value.field == "order_id" and "0 < order_id <= 2**63-1" in str(info.value)
 
 
 # --- strategy_name ----------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Cancelling orders: one by id, or every open order of one side.
+
+A cancel whose answer was lost is reconciled from the orders' statuses
+(``plans.reconcile``), never sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from qmt_facade.errors import QMTOrderStateUnknownError
+from qmt_facade.plans.reconcile import reconcile_cancel, reconcile_cancel_all
+from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
+from qmt_facade.records import CancelAllResult, CancelResult
+from qmt_facade.validation import (
+    validate_optional_trader_index,
+    validate_order_id,
+    validate_trader_index,
+)
+from qmt_server_client import models as wire
+from qmt_server_client.api.order import cancel_all_buy_orders as cancel_buys_route
+from qmt_server_client.api.order import cancel_all_sell_orders as cancel_sells_route
+from qmt_server_client.api.order import cancel_order as cancel_order_route
+
+logger = logging.getLogger("qmt_facade")
+
+
+def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[CancelResult]:
+    oid = validate_order_id(order_id)
+    index = validate_trader_index(trader_index)
+    require_signature(ctx, "cancel_order")
+    try:
+        answer: wire.CancelResult = yield Call(
+            cancel_order_route,
+            {"body": wire.OrderRef(order_id=oid, trader_index=index)},
+            "cancel_order",
+            places_order=True,
+        )
+    except QMTOrderStateUnknownError as fault:
+        return (yield from reconcile_cancel(ctx, oid, index, fault))
+    result = CancelResult.from_wire(answer)
+    if not result.success:
+        logger.warning("cancel_order %s refused: %s", oid, result.message)
+    return result
+
+
+def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan[CancelAllResult]:
+    action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
+    index = validate_optional_trader_index(trader_index)
+    require_signature(ctx, action)
+    route = cancel_buys_route if side == "buy" else cancel_sells_route
+    try:
+        answer: wire.CancelAllResponse = yield Call(
+            route,
+            {"body": wire.CancelAllRequest(trader_index=optional(index))},
+            action,
+            places_order=True,
+        )
+    except QMTOrderStateUnknownError as fault:
+        return (yield from reconcile_cancel_all(ctx, side, index, fault))
+    result = CancelAllResult.from_wire(answer)
+    for entry in result.results:
+        if entry.status != "success":
+            logger.warning("%s failed on account %s: %s", action, entry.trader_index, entry.error)
+    return result
