@@ -56,6 +56,27 @@ class ServerClock:
         """The server's current Unix time, as far as the client can tell."""
         return self.local_time() + self.offset
 
+    @property
+    def calibrated(self) -> bool:
+        """Whether any answer has told the server's time yet."""
+        return self.last_server_date is not None
+
+    def stamp(self) -> tuple[float, float | None]:
+        """``(local time, offset or None if not calibrated yet)``: a moment to convert later.
+
+        A request may leave before the client has seen any ``Date`` (the
+        first call of a client with a skewed clock); an answer later tells
+        the offset, and :meth:`server_times` converts the moment then.
+        """
+        return self.local_time(), self.offset if self.calibrated else None
+
+    def server_times(self, local: float, offset_then: float | None) -> list[float]:
+        """The server time of a stamped moment, by every offset known for it."""
+        times = [local + self.offset]
+        if offset_then is not None:
+            times.append(local + offset_then)
+        return times
+
     def observe(self, date_header: str | None) -> bool:
         """Learn from one answer's ``Date``; True when the offset changed."""
         server = parse_http_date(date_header)

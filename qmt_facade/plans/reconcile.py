@@ -30,6 +30,7 @@ from typing import Any, Final
 
 import attrs
 
+from qmt_facade.clock import ServerClock
 from qmt_facade.errors import (
     DO_NOT_RESEND_TEXT,
     QMTOrderStateUnknownError,
@@ -49,6 +50,7 @@ from qmt_facade.records import (
     TradeResult,
     TraderResult,
 )
+from qmt_facade.retries import is_retryable_read
 from qmt_facade.validation import validate_optional_trader_index
 
 logger = logging.getLogger("qmt_facade")
@@ -70,8 +72,10 @@ class SentOrder:
 
     ``side`` None matches either side (a reverse repo is a sell in xtquant,
     a buy in the simulator); ``tagged`` says whether the request carried the
-    client order id inside strategy_name. ``sent_at`` is the server's time
-    (as the client estimates it) just before sending.
+    client order id inside strategy_name. ``sent_local`` is the client's
+    clock just before sending and ``sent_offset`` the server-clock offset
+    known then (None before any answer told it): matching converts the
+    moment with every offset known (``ServerClock.server_times``).
     """
 
     action: str
@@ -84,7 +88,8 @@ class SentOrder:
     position_pct: float | None
     trader_index: int | None
     strategy_name: str | None
-    sent_at: float
+    sent_local: float
+    sent_offset: float | None
     tagged: bool = True
     reserve_amount: float | None = None
 
@@ -97,8 +102,12 @@ class SentOrder:
         names = {field.name for field in attrs.fields(cls)}
         return cls(**{k: v for k, v in request.items() if k in names})
 
-    def matches(self, order: Order, by_tag: bool) -> bool:
-        if order.time < self.sent_at - TIME_SLACK:
+    def earliest(self, clock: ServerClock) -> float:
+        """The oldest server time an order of this request can carry."""
+        return min(clock.server_times(self.sent_local, self.sent_offset)) - TIME_SLACK
+
+    def matches(self, order: Order, by_tag: bool, earliest: float) -> bool:
+        if order.time < earliest:
             return False
         if by_tag:
             return order.client_order_id == self.client_order_id
@@ -160,11 +169,15 @@ def _search(
                 orders = yield from get_orders(ctx, index)
             except QMTTradeClientError as error:  # still failing after the read retries
                 last_error = error
+                if not is_retryable_read(error):  # refused (a session may not read /orders)
+                    return found, last_error
                 continue
+            earliest = sent.earliest(ctx.clock)  # after a read: the clock is calibrated
             matches = [
                 o
                 for o in orders
-                if (index, o.order_id) not in ctx.claimed_orders and sent.matches(o, by_tag)
+                if (index, o.order_id) not in ctx.claimed_orders
+                and sent.matches(o, by_tag, earliest)
             ]
             if matches:
                 found[index] = matches
@@ -368,7 +381,7 @@ def reconcile_journal(
     today = _beijing_day(ctx.clock.now())
     for intent in intents:
         sent = SentOrder.from_request(intent.request)
-        if _beijing_day(intent.created_at) != today:
+        if _beijing_day(sent.earliest(ctx.clock) + TIME_SLACK) != today:
             resolution = JournalResolution(intent, "unverifiable", (), "早于今天的委托无法核对")
         else:
             resolution = yield from _resolve_intent(ctx, intent, sent)

@@ -125,6 +125,7 @@ def claim_client_order_id(ctx: ClientContext, client_order_id: str | None) -> st
 def _sent_order(
     ctx: ClientContext, order: OrderRequest, action: str, client_order_id: str
 ) -> SentOrder:
+    sent_local, sent_offset = ctx.clock.stamp()
     return SentOrder(
         action=action,
         client_order_id=client_order_id,
@@ -136,7 +137,8 @@ def _sent_order(
         position_pct=order.position_pct,
         trader_index=order.trader_index,
         strategy_name=order.strategy_name,
-        sent_at=ctx.clock.now(),
+        sent_local=sent_local,
+        sent_offset=sent_offset,
     )
 
 
@@ -147,7 +149,7 @@ def journaled(ctx: ClientContext, sent: SentOrder, placing: Plan[TradeResult]) -
             client_order_id=sent.client_order_id,
             action=sent.action,
             request=sent.to_request(),
-            created_at=sent.sent_at,
+            created_at=ctx.clock.now(),
         )
     )
     try:
@@ -409,6 +411,7 @@ def reverse_repo(
     require_signature(ctx, "reverse_repo")
     # The route takes no strategy_name: the id stays client-side (journal,
     # result), and a lost answer is matched on the repo symbol and time.
+    sent_local, sent_offset = ctx.clock.stamp()
     sent = SentOrder(
         action="reverse_repo",
         client_order_id=claim_client_order_id(ctx, client_order_id),
@@ -420,7 +423,8 @@ def reverse_repo(
         position_pct=None,
         trader_index=index,
         strategy_name=None,
-        sent_at=ctx.clock.now(),
+        sent_local=sent_local,
+        sent_offset=sent_offset,
         tagged=False,
         reserve_amount=reserve,
     )

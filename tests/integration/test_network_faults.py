@@ -10,6 +10,7 @@ log counts what reached the server.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -433,3 +434,41 @@ def test_journal_records_each_outcome(
             offline.buy("000001", 9.8, shares=100, trader_index=1, client_order_id="j-offline")
         assert offline.journal is not None
         assert offline.journal.outcomes("j-offline")[-1].status == "not_sent"
+
+
+SKEWED_PRICES = {
+    ("main", 600.0): 9.51,
+    ("main", -600.0): 9.52,
+    ("upstream", 600.0): 9.53,
+    ("upstream", -600.0): 9.54,
+}
+
+
+@pytest.mark.parametrize("skew", [600.0, -600.0], ids=["ahead", "behind"])
+@pytest.mark.parametrize("matching", ["main", "upstream"])
+def test_first_order_of_a_skewed_client_lost_and_reconciled(
+    proxied: tuple[SimulatorProcess, FaultProxy], skew: float, matching: str
+) -> None:
+    # The order is stamped before any answer told the client the server's
+    # time; the server refuses the first signature (401, passed through), the
+    # re-signed request is placed and its answer lost. The order time must
+    # still be judged right.
+    sim, proxy = proxied
+    proxy.configure([{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["none", "drop_after"]}])
+    with QMTTradeClient(
+        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
+    ) as client:
+        client._settings.clock.local_time = lambda: time.time() + skew
+        if matching == "upstream":  # match on symbol, side, price, volume and time
+            client._ctx.server_line = "upstream"
+        # A price of its own: field matching must find exactly this order.
+        price = SKEWED_PRICES[(matching, skew)]
+        result = client.buy("000001", price=price, shares=100, trader_index=1)
+        assert result.reconciled and len(result.order_ids) == 1
+        order = client.get_order(result.order_ids[0], 1)
+        assert order.price == price and order.client_order_id == result.client_order_id
+    sent = [e for e in proxy.log() if e["path"].startswith(ORDER_ROUTE)]
+    assert [(e["fault"], e["upstream_status"]) for e in sent] == [
+        ("none", 401),
+        ("drop_after", 200),
+    ]

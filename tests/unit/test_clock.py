@@ -88,3 +88,15 @@ def test_still_expired_error_names_the_clock() -> None:
     assert "请求时间戳过期" in text and "本机时钟" in text and "client clock" in text
     assert len(transport.seen) == 2  # type: ignore[attr-defined]  # resent once, not more
     assert SECRET not in text
+
+
+def test_a_moment_stamped_before_calibration_converts_later() -> None:
+    clock = ServerClock(local_time=lambda: 2_000_600.0)  # 600 s ahead of the server
+    local, offset = clock.stamp()
+    assert (local, offset) == (2_000_600.0, None) and not clock.calibrated
+    clock.observe(formatdate(2_000_000, usegmt=True))
+    assert clock.calibrated
+    assert clock.server_times(local, offset) == [pytest.approx(2_000_000.5)]
+    later = clock.stamp()
+    assert later[1] == pytest.approx(-599.5)
+    assert len(clock.server_times(*later)) == 2
