@@ -51,6 +51,7 @@ class ServerClock:
         self.local_time = local_time
         self.offset = 0.0
         self.last_server_date: float | None = None
+        self._last_header: str | None = None
 
     def now(self) -> float:
         """The server's current Unix time, as far as the client can tell."""
@@ -79,6 +80,9 @@ class ServerClock:
 
     def observe(self, date_header: str | None) -> bool:
         """Learn from one answer's ``Date``; True when the offset changed."""
+        if date_header == self._last_header:  # same second as the last answer: nothing new
+            return False
+        self._last_header = date_header
         server = parse_http_date(date_header)
         if server is None:
             return False

@@ -472,3 +472,20 @@ def test_first_order_of_a_skewed_client_lost_and_reconciled(
         ("none", 401),
         ("drop_after", 200),
     ]
+
+
+def test_every_account_order_lost_is_reconciled_on_each_account(
+    proxied: tuple[SimulatorProcess, FaultProxy],
+) -> None:
+    sim, proxy = proxied
+    proxy.configure([{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["502_after"]}])
+    with QMTTradeClient(
+        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
+    ) as client:
+        result = client.buy("000001", price=9.55, shares=100)  # no trader_index: every account
+        assert result.reconciled and result.all_placed
+        assert sorted(r.trader_index for r in result.placed) == [0, 1]
+        for r in result.placed:
+            assert r.order_id is not None
+            order = client.get_order(r.order_id, r.trader_index)
+            assert order.client_order_id == result.client_order_id
