@@ -122,6 +122,11 @@ def optional(value: Any) -> Any:
     return UNSET if value is None else value
 
 
+def present(value: Any) -> Any:
+    """An answer field the server may omit (upstream line): UNSET as None."""
+    return None if value is UNSET else value
+
+
 def read(ctx: ClientContext, call: Call) -> Plan[Any]:
     """Send a read, retried under ``ctx.retry`` on connection faults and 502/503/504.
 

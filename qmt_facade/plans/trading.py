@@ -39,6 +39,7 @@ from qmt_facade.plans.steps import (
     Record,
     Side,
     optional,
+    present,
     require_any_auth,
     require_signature,
 )
@@ -239,8 +240,8 @@ def _outer_trade(ctx: ClientContext, order: OrderRequest, sent: SentOrder) -> Pl
             message=answer.message,
             results=[TraderResult.from_wire(r) for r in answer.results],
             operation=answer.operation.value,
-            trade_mode=answer.trade_mode.value,
-            trade_param=answer.trade_param,
+            trade_mode=None if present(answer.trade_mode) is None else str(answer.trade_mode),
+            trade_param=present(answer.trade_param),
             strategy_name=split_strategy_name(answer.strategy_name)[0],
         )
 
@@ -436,7 +437,7 @@ def reverse_repo(
             message=answer.message,
             results=[TraderResult.from_wire(r) for r in answer.results],
             operation="sell",  # xtquant places reverse repo (131810.SZ) as a sell order
-            reserve_amount=answer.reserve_amount,
+            reserve_amount=present(answer.reserve_amount),
         )
 
     def placing() -> Plan[TradeResult]:
