@@ -81,6 +81,8 @@ def proxied(
 @attrs.define
 class Attempt:
     client_order_id: str
+    symbol: str = "000001.SZ"
+    price: float = 0.0
     outcome: str = ""  # placed | reconciled | unknown | error:<type>
     order_ids: list[int] = attrs.field(factory=list)
     fault: str = ""
@@ -101,8 +103,15 @@ def _outcome(attempt: Attempt, result: TradeResult | BaseException) -> None:
         attempt.outcome = f"error:{type(result).__name__}"
 
 
-def _settle(sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt]) -> None:
-    """Fill in what the proxy saw and what the simulator holds, for every attempt."""
+def _settle(
+    sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt], by_fields: bool = False
+) -> None:
+    """Fill in what the proxy saw and what the simulator holds, for every attempt.
+
+    The proxy reads each request's client order id from its strategy_name.
+    On the upstream line orders do not keep it: there each attempt has a
+    symbol and price of its own, and the book is searched by those.
+    """
     proxy.wait_forwarded()
     log = [e for e in proxy.log() if e["path"].startswith(ORDER_ROUTE)]
     with QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key) as c:
@@ -112,17 +121,23 @@ def _settle(sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt]) -
         attempt.received = len(seen)
         attempt.fault = seen[0]["fault"] if seen else "never received"
         attempt.on_server = [
-            o.order_id for o in book if o.client_order_id == attempt.client_order_id
+            o.order_id
+            for o in book
+            if (
+                (o.symbol, round(o.price, 2)) == (attempt.symbol, attempt.price)
+                if by_fields
+                else o.client_order_id == attempt.client_order_id
+            )
         ]
 
 
 def _report(
-    title: str, attempts: list[Attempt], capsys: pytest.CaptureFixture[str]
+    title: str, seed: int, attempts: list[Attempt], capsys: pytest.CaptureFixture[str]
 ) -> dict[str, Any]:
     """Print the figures (past pytest's capture) and return the ones the tests assert on."""
     kinds = sorted({a.fault for a in attempts}, key=lambda k: (k != "none", k))
     lines = [
-        f"\n{title}: {len(attempts)} order attempts (seed {SEED})",
+        f"\n{title}: {len(attempts)} order attempts (seed {seed})",
         f"{'fault':<14}{'n':>5}{'on server':>11}{'answered':>10}{'reconciled':>12}"
         f"{'unknown':>9}{'other err':>11}",
     ]
@@ -195,12 +210,19 @@ def _price(i: int) -> float:
     return round(9.60 + (i % 80) * 0.01, 2)  # below the market: the orders rest, cash stays
 
 
-async def test_300_seeded_order_attempts_async(
-    proxied: tuple[SimulatorProcess, FaultProxy], capsys: pytest.CaptureFixture[str]
+# Upstream: symbol and price make each attempt's order unique (it keeps no id).
+# Each range lies inside the symbol's ±10% band and below its price: orders rest.
+UPSTREAM_RANGES = (("000001.SZ", 9.50), ("000002.SZ", 18.30), ("600000.SH", 13.70))
+
+
+def _upstream_attempt(i: int) -> Attempt:
+    symbol, low = UPSTREAM_RANGES[i % 3]
+    return Attempt(f"u{i:03d}", symbol=symbol, price=round(low + (i // 3) * 0.01, 2))
+
+
+async def _run_async_attempts(
+    sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt], upstream: bool
 ) -> None:
-    sim, proxy = proxied
-    _configure(proxy, SEED)
-    attempts = [Attempt(f"a{SEED % 1000}-{i:03d}") for i in range(ATTEMPTS)]
     gate = asyncio.Semaphore(16)
     async with AsyncQMTTradeClient(
         proxy.base_url,
@@ -210,29 +232,69 @@ async def test_300_seeded_order_attempts_async(
         reconcile_window=WINDOW,
     ) as client:
         client._ctx.retry = FAST_RETRY
+        if upstream:
+            client._ctx.server_line = "upstream"
 
         async def attempt(i: int) -> None:
+            a = attempts[i]
+            # The upstream line buys by ratio only (its outer route ignores order_num).
+            size: dict[str, Any] = {"position_pct": 0.002} if upstream else {"shares": 100}
             async with gate:
                 try:
                     result: TradeResult | BaseException = await client.buy(
-                        "000001",
-                        price=_price(i),
-                        shares=100,
+                        a.symbol,
+                        price=a.price,
                         trader_index=0,
-                        client_order_id=attempts[i].client_order_id,
+                        client_order_id=a.client_order_id,
+                        **size,
                     )
                 except QMTTradeClientError as error:
                     result = error
-                _outcome(attempts[i], result)
+                _outcome(a, result)
 
-        await asyncio.gather(*(attempt(i) for i in range(ATTEMPTS)))
+        await asyncio.gather(*(attempt(i) for i in range(len(attempts))))
+
+
+async def test_300_seeded_order_attempts_async(
+    proxied: tuple[SimulatorProcess, FaultProxy], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim, proxy = proxied
+    _configure(proxy, SEED)
+    attempts = [Attempt(f"a{SEED % 1000}-{i:03d}", price=_price(i)) for i in range(ATTEMPTS)]
+    await _run_async_attempts(sim, proxy, attempts, upstream=False)
     _settle(sim, proxy, attempts)
-    figures = _report("async client", attempts, capsys)
+    figures = _report("main line, async client", SEED, attempts, capsys)
     _check(figures, attempts)
     # Every fault kind was drawn often enough to mean something.
-    assert all(n >= 10 for n in Counter(a.fault for a in attempts).values()), Counter(
-        a.fault for a in attempts
-    )
+    kinds = Counter(a.fault for a in attempts)
+    assert all(n >= 10 for n in kinds.values()), kinds
+
+
+@pytest.fixture(scope="module")
+def upstream_proxied(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[SimulatorProcess, FaultProxy]]:
+    directory = tmp_path_factory.mktemp("faults-upstream")
+    with (
+        SimulatorProcess(directory, line="upstream") as sim,
+        FaultProxy(sim.base_url) as proxy,
+    ):
+        yield sim, proxy
+
+
+async def test_300_seeded_order_attempts_upstream_line(
+    upstream_proxied: tuple[SimulatorProcess, FaultProxy], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Orders are named quant_<account_type> there: reconciliation matches on
+    # symbol, side, price and time, and accepts a unique match only.
+    sim, proxy = upstream_proxied
+    _configure(proxy, SEED + 2)
+    attempts = [_upstream_attempt(i) for i in range(ATTEMPTS)]
+    assert len({(a.symbol, a.price) for a in attempts}) == ATTEMPTS
+    await _run_async_attempts(sim, proxy, attempts, upstream=True)
+    _settle(sim, proxy, attempts, by_fields=True)
+    figures = _report("upstream line, async client", SEED + 2, attempts, capsys)
+    _check(figures, attempts)
 
 
 def test_seeded_order_attempts_sync_from_threads(
@@ -266,7 +328,7 @@ def test_seeded_order_attempts_sync_from_threads(
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(attempt, range(len(attempts))))
     _settle(sim, proxy, attempts)
-    figures = _report("sync client, 8 threads", attempts, capsys)
+    figures = _report("main line, sync client, 8 threads", SEED + 1, attempts, capsys)
     _check(figures, attempts)
 
 
@@ -489,3 +551,78 @@ def test_every_account_order_lost_is_reconciled_on_each_account(
             assert r.order_id is not None
             order = client.get_order(r.order_id, r.trader_index)
             assert order.client_order_id == result.client_order_id
+
+
+@pytest.fixture(params=["main", "upstream"])
+def either_line(
+    request: pytest.FixtureRequest,
+) -> tuple[SimulatorProcess, FaultProxy, bool]:
+    """The main-line or upstream-line simulator behind a clean proxy; True for upstream."""
+    upstream = request.param == "upstream"
+    fixture = "upstream_proxy_sim" if upstream else "proxy_and_sim"
+    sim, proxy = request.getfixturevalue(fixture)
+    proxy.configure([])
+    proxy.reset()
+    return sim, proxy, upstream
+
+
+@pytest.fixture(scope="module")
+def upstream_proxy_sim(
+    upstream_proxied: tuple[SimulatorProcess, FaultProxy],
+) -> tuple[SimulatorProcess, FaultProxy]:
+    return upstream_proxied
+
+
+def test_lost_reverse_repo_answer_is_reconciled(
+    either_line: tuple[SimulatorProcess, FaultProxy, bool],
+) -> None:
+    # The repo route takes no strategy_name: matched on 131810.SZ and time on both lines.
+    sim, proxy, upstream = either_line
+    proxy.configure(
+        [{"method": "POST", "prefix": "/qmt/trade/api/trade/nhg", "queue": ["drop_after"]}]
+    )
+    with QMTTradeClient(
+        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
+    ) as client:
+        if upstream:
+            client._ctx.server_line = "upstream"
+        # The upstream line ignores reserve_amount and lends all the cash: account 1
+        # is left to this test on that line's simulator.
+        cash = client.get_portfolio(1).cash
+        result = client.reverse_repo(reserve_amount=cash - 10_000, trader_index=1)
+        assert result.reconciled and len(result.order_ids) == 1
+        order = client.get_order(result.order_ids[0], 1)
+        assert order.symbol == "131810.SZ"
+    assert len([e for e in proxy.log() if e["path"] == "/qmt/trade/api/trade/nhg"]) == 1
+
+
+def test_journal_resolves_a_late_order_by_id_or_by_fields(
+    either_line: tuple[SimulatorProcess, FaultProxy, bool], tmp_path: Path
+) -> None:
+    # "late": the request reaches the server after the client looked once
+    # (reconcile_window=0); reconcile_journal finds it afterwards. "drop_before":
+    # it never arrives, and reconcile_journal says so.
+    sim, proxy, upstream = either_line
+    proxy.configure(
+        [{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["late", "drop_before"]}], late=0.3
+    )
+    with QMTTradeClient(
+        proxy.base_url,
+        client_id=sim.client_id,
+        secret_key=sim.secret_key,
+        reconcile_window=0,
+        journal=tmp_path / "orders.sqlite3",
+    ) as client:
+        if upstream:
+            client._ctx.server_line = "upstream"
+        for coid, price in (("late-1", 9.47), ("never-1", 9.48)):
+            with pytest.raises(QMTOrderStateUnknownError):
+                client.buy(
+                    "000001", price, position_pct=0.01, trader_index=0, client_order_id=coid
+                )
+        proxy.wait_forwarded()
+        outcome = {r.client_order_id: (r.status, r.order_ids) for r in client.reconcile_journal()}
+        assert outcome["never-1"] == ("absent", ())
+        status, ids = outcome["late-1"]
+        assert status == "reconciled" and len(ids) == 1
+        assert ids[0][0] == 0 and client.get_order(ids[0][1], 0).price == 9.47
