@@ -77,6 +77,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+_INTENT_COLUMNS: Final = "i.client_order_id, i.action, i.request, i.created_at"
 
 
 @attrs.frozen
@@ -192,36 +193,36 @@ class OrderJournal:
                     ),
                 )
 
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
     def unresolved(self) -> list[JournalIntent]:
         """Intents without an outcome (the process died in between) or whose outcome is unknown."""
         marks = ", ".join("?" for _ in _OPEN_STATUSES)
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT i.client_order_id, i.action, i.request, i.created_at "
-                "FROM order_intents AS i LEFT JOIN order_outcomes AS o ON o.id = ("
-                "  SELECT MAX(id) FROM order_outcomes WHERE client_order_id = i.client_order_id"
-                f") WHERE o.id IS NULL OR o.status IN ({marks}) ORDER BY i.created_at",
-                _OPEN_STATUSES,
-            ).fetchall()
+        rows = self._rows(
+            f"SELECT {_INTENT_COLUMNS} FROM order_intents AS i LEFT JOIN order_outcomes AS o "
+            "ON o.id = (SELECT MAX(id) FROM order_outcomes "
+            "WHERE client_order_id = i.client_order_id) "
+            f"WHERE o.id IS NULL OR o.status IN ({marks}) ORDER BY i.created_at",
+            _OPEN_STATUSES,
+        )
         return [_intent(row) for row in rows]
 
     def intent(self, client_order_id: str) -> JournalIntent | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT client_order_id, action, request, created_at FROM order_intents "
-                "WHERE client_order_id = ?",
-                (client_order_id,),
-            ).fetchone()
-        return _intent(row) if row is not None else None
+        rows = self._rows(
+            f"SELECT {_INTENT_COLUMNS} FROM order_intents AS i WHERE client_order_id = ?",
+            (client_order_id,),
+        )
+        return _intent(rows[0]) if rows else None
 
     def outcomes(self, client_order_id: str) -> list[JournalOutcome]:
         """Every outcome recorded for one intent, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT client_order_id, status, order_ids, detail FROM order_outcomes "
-                "WHERE client_order_id = ? ORDER BY id",
-                (client_order_id,),
-            ).fetchall()
+        rows = self._rows(
+            "SELECT client_order_id, status, order_ids, detail FROM order_outcomes "
+            "WHERE client_order_id = ? ORDER BY id",
+            (client_order_id,),
+        )
         return [
             JournalOutcome(
                 client_order_id=row[0],

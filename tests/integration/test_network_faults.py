@@ -220,17 +220,22 @@ def _upstream_attempt(i: int) -> Attempt:
     return Attempt(f"u{i:03d}", symbol=symbol, price=round(low + (i // 3) * 0.01, 2))
 
 
+def _fault_test_options(sim: SimulatorProcess, **overrides: Any) -> dict[str, Any]:
+    """Credentials, and the short timeout and window that keep the fault tests quick."""
+    options = {
+        "client_id": sim.client_id,
+        "secret_key": sim.secret_key,
+        "timeout": TIMEOUT,
+        "reconcile_window": WINDOW,
+    }
+    return {**options, **overrides}
+
+
 async def _run_async_attempts(
     sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt], upstream: bool
 ) -> None:
     gate = asyncio.Semaphore(16)
-    async with AsyncQMTTradeClient(
-        proxy.base_url,
-        client_id=sim.client_id,
-        secret_key=sim.secret_key,
-        timeout=TIMEOUT,
-        reconcile_window=WINDOW,
-    ) as client:
+    async with AsyncQMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         client._ctx.retry = FAST_RETRY
         if upstream:
             client._ctx.server_line = "upstream"
@@ -303,13 +308,7 @@ def test_seeded_order_attempts_sync_from_threads(
     sim, proxy = proxied
     _configure(proxy, SEED + 1)
     attempts = [Attempt(f"s{i:03d}") for i in range(60)]
-    with QMTTradeClient(
-        proxy.base_url,
-        client_id=sim.client_id,
-        secret_key=sim.secret_key,
-        timeout=TIMEOUT,
-        reconcile_window=WINDOW,
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         client._ctx.retry = FAST_RETRY
 
         def attempt(i: int) -> None:
@@ -352,9 +351,7 @@ def test_reads_survive_two_consecutive_faults(
     args: tuple[Any, ...],
 ) -> None:
     sim, proxy = proxied
-    with QMTTradeClient(
-        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, timeout=0.5
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim, timeout=0.5)) as client:
         client._ctx.retry = FAST_RETRY
         expected = getattr(client, name)(*args)  # a clean read, for comparison
         proxy.configure([{"method": method, "prefix": path, "queue": faults}], delay=1.0)
@@ -368,9 +365,7 @@ def test_get_order_survives_two_faults_and_a_third_is_too_many(
     proxied: tuple[SimulatorProcess, FaultProxy],
 ) -> None:
     sim, proxy = proxied
-    with QMTTradeClient(
-        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, timeout=0.5
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim, timeout=0.5)) as client:
         client._ctx.retry = FAST_RETRY
         placed = client.buy("000001", price=9.5, shares=100, trader_index=0)
         order_id = placed.order_ids[0]
@@ -406,14 +401,10 @@ def test_lost_cancel_answers_are_reconciled_not_resent(
 ) -> None:
     sim, proxy = proxied
     with QMTTradeClient(
-        proxy.base_url,
-        client_id=sim.client_id,
-        secret_key=sim.secret_key,
-        timeout=0.5,
-        reconcile_window=WINDOW,
+        proxy.base_url, **_fault_test_options(sim, timeout=0.5, reconcile_window=WINDOW)
     ) as client:
         first = client.buy("000001", price=9.5, shares=100, trader_index=1).order_ids[0]
-        client.buy("000001", price=9.4, shares=100, trader_index=1)
+        client.buy("000001", price=9.46, shares=100, trader_index=1)
         proxy.configure(
             [
                 # The first matching rule applies: the longer prefix first.
@@ -461,11 +452,7 @@ def test_journal_records_each_outcome(
     )
     journal = tmp_path / "orders.sqlite3"
     with QMTTradeClient(
-        proxy.base_url,
-        client_id=sim.client_id,
-        secret_key=sim.secret_key,
-        reconcile_window=0.3,
-        journal=journal,
+        proxy.base_url, **_fault_test_options(sim, reconcile_window=0.3, journal=journal)
     ) as client:
         client.buy("000001", price=9.8, shares=100, trader_index=1, client_order_id="j-placed")
         client.buy("000001", price=9.8, shares=100, trader_index=1, client_order_id="j-found")
@@ -517,9 +504,7 @@ def test_first_order_of_a_skewed_client_lost_and_reconciled(
     # still be judged right.
     sim, proxy = proxied
     proxy.configure([{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["none", "drop_after"]}])
-    with QMTTradeClient(
-        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         client._settings.clock.local_time = lambda: time.time() + skew
         if matching == "upstream":  # match on symbol, side, price, volume and time
             client._ctx.server_line = "upstream"
@@ -541,9 +526,7 @@ def test_every_account_order_lost_is_reconciled_on_each_account(
 ) -> None:
     sim, proxy = proxied
     proxy.configure([{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["502_after"]}])
-    with QMTTradeClient(
-        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         result = client.buy("000001", price=9.55, shares=100)  # no trader_index: every account
         assert result.reconciled and result.all_placed
         assert sorted(r.trader_index for r in result.placed) == [0, 1]
@@ -581,9 +564,7 @@ def test_lost_reverse_repo_answer_is_reconciled(
     proxy.configure(
         [{"method": "POST", "prefix": "/qmt/trade/api/trade/nhg", "queue": ["drop_after"]}]
     )
-    with QMTTradeClient(
-        proxy.base_url, client_id=sim.client_id, secret_key=sim.secret_key, reconcile_window=WINDOW
-    ) as client:
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         if upstream:
             client._ctx.server_line = "upstream"
         # The upstream line ignores reserve_amount and lends all the cash: account 1
@@ -608,18 +589,13 @@ def test_journal_resolves_a_late_order_by_id_or_by_fields(
     )
     with QMTTradeClient(
         proxy.base_url,
-        client_id=sim.client_id,
-        secret_key=sim.secret_key,
-        reconcile_window=0,
-        journal=tmp_path / "orders.sqlite3",
+        **_fault_test_options(sim, reconcile_window=0, journal=tmp_path / "orders.sqlite3"),
     ) as client:
         if upstream:
             client._ctx.server_line = "upstream"
         for coid, price in (("late-1", 9.47), ("never-1", 9.48)):
             with pytest.raises(QMTOrderStateUnknownError):
-                client.buy(
-                    "000001", price, position_pct=0.01, trader_index=0, client_order_id=coid
-                )
+                client.buy("000001", price, position_pct=0.01, trader_index=0, client_order_id=coid)
         proxy.wait_forwarded()
         outcome = {r.client_order_id: (r.status, r.order_ids) for r in client.reconcile_journal()}
         assert outcome["never-1"] == ("absent", ())
