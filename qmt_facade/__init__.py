@@ -27,6 +27,7 @@ from qmt_facade.errors import (
     QMTValidationError,
     QMTWaitTimeoutError,
 )
+from qmt_facade.journal import JournalIntent, JournalOutcome, JournalResolution, OrderJournal
 from qmt_facade.plans import OrderEvent
 from qmt_facade.records import (
     CANCELABLE_STATUSES,
@@ -56,8 +57,12 @@ __all__ = [
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
+    "JournalIntent",
+    "JournalOutcome",
+    "JournalResolution",
     "Order",
     "OrderEvent",
+    "OrderJournal",
     "OrderOutcome",
     "Portfolio",
     "Position",
