@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Generator
+import threading
+from collections.abc import Generator, Hashable, Iterable
 from types import ModuleType
 from typing import Any, Literal, TypeVar
 
@@ -79,6 +80,35 @@ Plan = Generator[Step, Any, T]
 DEFAULT_RECONCILE_WINDOW = 5.0
 
 
+class RecentSet:
+    """A set that forgets its oldest members past ``limit``.
+
+    A strategy runs for months: what a client remembers of its orders must
+    not grow with them. Thread-safe (the blocking client may be shared).
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._items: dict[Hashable, None] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def add(self, item: Hashable) -> None:
+        with self._lock:
+            self._items[item] = None
+            if len(self._items) > self._limit:
+                del self._items[next(iter(self._items))]
+
+    def update(self, items: Iterable[Hashable]) -> None:
+        for item in items:
+            self.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @attrs.define
 class ClientContext:
     """What plans know of their client: its credentials and what it learned of the server.
@@ -88,7 +118,8 @@ class ClientContext:
     ``clock`` estimates the server's time (from answers' Date headers).
     ``claimed_orders`` holds (trader_index, order_id) of orders this client
     already attributed to a call, so reconciliation never hands one order
-    to two calls; ``used_client_order_ids`` the ids callers chose.
+    to two calls; ``used_client_order_ids`` the ids callers chose (the
+    latest 100,000 of each).
     """
 
     signed: bool
@@ -98,8 +129,8 @@ class ClientContext:
     reconcile_window: float = DEFAULT_RECONCILE_WINDOW
     # "main" or "upstream" once known; None while the client has not found out.
     server_line: str | None = None
-    claimed_orders: set[tuple[int, int]] = attrs.field(factory=set)
-    used_client_order_ids: set[str] = attrs.field(factory=set)
+    claimed_orders: RecentSet = attrs.field(factory=RecentSet)
+    used_client_order_ids: RecentSet = attrs.field(factory=RecentSet)
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:

@@ -108,17 +108,16 @@ def validate_order(
 def claim_client_order_id(ctx: ClientContext, client_order_id: str | None) -> str:
     """The caller's id (checked, and unused by this client so far) or a new one."""
     if client_order_id is None:
-        client_order_id = new_client_order_id()
-    else:
-        validate_client_order_id(client_order_id)
-        if client_order_id in ctx.used_client_order_ids:
-            rule = "must be unique: this client already sent an order with it"
-            raise QMTValidationError(
-                f"client_order_id={client_order_id!r}: {rule}",
-                field="client_order_id",
-                value=client_order_id,
-                rule=rule,
-            )
+        return new_client_order_id()  # 48 random bits: never checked against the past
+    validate_client_order_id(client_order_id)
+    if client_order_id in ctx.used_client_order_ids:
+        rule = "must be unique: this client already sent an order with it"
+        raise QMTValidationError(
+            f"client_order_id={client_order_id!r}: {rule}",
+            field="client_order_id",
+            value=client_order_id,
+            rule=rule,
+        )
     ctx.used_client_order_ids.add(client_order_id)
     return client_order_id
 

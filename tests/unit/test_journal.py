@@ -18,6 +18,7 @@ from qmt_facade.journal import (
     perform_record,
 )
 from qmt_facade.plans import Call, ClientContext, Record
+from qmt_facade.plans.steps import RecentSet
 
 SIGNED = ClientContext(signed=True)
 
@@ -110,3 +111,9 @@ def test_same_client_order_id_twice_in_one_client_is_refused() -> None:
     next(plans.place_order(ctx, order, "buy", "dup"))
     with pytest.raises(QMTValidationError, match="unique"):
         next(plans.place_order(ctx, order, "buy", "dup"))
+
+
+def test_what_a_client_remembers_of_its_orders_stays_bounded() -> None:
+    recent = RecentSet(limit=3)
+    recent.update([(0, 1), (0, 2), (0, 3), (0, 4)])
+    assert len(recent) == 3 and (0, 1) not in recent and (0, 4) in recent
