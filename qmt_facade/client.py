@@ -48,6 +48,13 @@ class QMTTradeClient(ClientBase):
     and buy/sell work; order queries, cancels and reverse repo need a
     signature). One pooled HTTP connection per client; not thread-safe for
     login/logout, safe for concurrent calls otherwise.
+
+    ``max_retries`` (default 2, 0 disables): extra tries of a read after a
+    connection fault, a timeout or a 502/503/504; orders are never resent.
+    ``reconcile_window`` (seconds, default 5): how long an order whose answer
+    was lost is looked for in ``get_orders``. ``journal``: a SQLite file that
+    records every order's intent before it is sent and its outcome after
+    (``client.journal``, ``reconcile_journal()``).
     """
 
     def __init__(
@@ -205,6 +212,11 @@ class QMTTradeClient(ClientBase):
 
         Without ``trader_index`` every account buys. Raises QMTOrderRejectedError
         when no account placed an order; see TradeResult for partial results.
+        ``client_order_id`` (1-16 of ``A-Z a-z 0-9 _ -``, generated when None)
+        marks the orders of this call: ``result.client_order_id``,
+        ``find_order``. If the answer is lost after the request may have
+        arrived, the order is looked up, never sent again: a result with
+        ``reconciled=True``, or QMTOrderStateUnknownError.
         """
         order = plans.validate_order(
             "buy", symbol, price, position_pct, shares, price_type, trader_index, strategy_name
