@@ -37,7 +37,7 @@ class OuterTradeRequest:
                 Other values are refused inside the result:
                 `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
             trader_index (int | Unset): The account; omitted = every account.
-            strategy_name (str | Unset): Recorded with the order. Default: '外部策略'.
+            strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `外部策略`.
     """
 
     symbol: str
@@ -46,7 +46,7 @@ class OuterTradeRequest:
     order_num: int | Unset = UNSET
     price_type: PriceType | Unset = UNSET
     trader_index: int | Unset = UNSET
-    strategy_name: str | Unset = "外部策略"
+    strategy_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ class SessionOrderRequest:
             cancel), 3 本方最优 (own side best), 5 对方最优 (counter side best).
             Other values are refused inside the result:
             `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
-        strategy_name (str | Unset):  Default: 'Web界面'.
+        strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `Web界面`.
         trader_index (int | Unset): The account; omitted = every account.
     """
 
@@ -39,7 +39,7 @@ class SessionOrderRequest:
     price: float
     shares: int
     price_type: PriceType | Unset = UNSET
-    strategy_name: str | Unset = "Web界面"
+    strategy_name: str | Unset = UNSET
     trader_index: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -76,6 +76,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
 
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
+    xtquant's tick fields; unknown symbols are left out.
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
 
@@ -105,6 +109,10 @@ def sync(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
 
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
+    xtquant's tick fields; unknown symbols are left out.
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
 
@@ -128,6 +136,10 @@ async def asyncio_detailed(
     stock_list: str,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
+
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
+    xtquant's tick fields; unknown symbols are left out.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -155,6 +167,10 @@ async def asyncio(
     stock_list: str,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
+
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
+    xtquant's tick fields; unknown symbols are left out.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.

@@ -92,6 +92,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
 
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: bars}}` with
+    xtquant's bar fields.
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
@@ -133,6 +137,10 @@ def sync(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: bars}}` with
+    xtquant's bar fields.
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
@@ -168,6 +176,10 @@ async def asyncio_detailed(
     count: int | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
+
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: bars}}` with
+    xtquant's bar fields.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -207,6 +219,10 @@ async def asyncio(
     count: int | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
+
+     Served only by deployments with market data; others answer a plain-text
+    404. The answer is `{"status": "success", "data": {symbol: bars}}` with
+    xtquant's bar fields.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
