@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 SPEC := openapi/qmt-server.yaml
 GEN_CONFIG := openapi/generator-config.yaml
 GEN_PACKAGE := generated/qmt_server_client
+DOCS := build/docs/qmt-server.html
 
-.PHONY: venv generate check-generated spec-check lint typecheck test demo bench clean
+.PHONY: venv generate check-generated spec-check docs lint typecheck test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +28,15 @@ generate: venv
 check-generated: venv
 	scripts/generate-client.sh --check $(GEN_PACKAGE)
 
-# Validate the spec (openapi-spec-validator) and lint it (Redocly CLI from the npm registry).
+# Validate the spec (openapi-spec-validator) and lint it: Redocly `recommended` and
+# Spectral `spectral:oas`, both from the npm registry, pinned in tools/spec-lint.
 spec-check: venv
 	$(BIN)/openapi-spec-validator $(SPEC)
 	scripts/lint-spec.sh $(SPEC)
+
+# One self-contained HTML reference of the spec (no network needed to view it).
+docs: venv
+	scripts/build-docs.sh $(SPEC) $(DOCS)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -51,4 +57,4 @@ bench: venv
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/docs
