@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Generate clients/typescript/src/schema.ts from openapi/qmt-server.yaml with
+# the openapi-typescript pinned in clients/typescript/package-lock.json.
+#   scripts/generate-ts-types.sh          regenerate in place
+#   scripts/generate-ts-types.sh --check  generate elsewhere, fail if the committed file differs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+check=0
+if [ "${1:-}" = "--check" ]; then check=1; fi
+
+client=clients/typescript
+dest=$client/src/schema.ts
+scripts/npm-ci-if-stale.sh "$client"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$client/node_modules/.bin/openapi-typescript" openapi/qmt-server.yaml --output "$tmp/schema.ts" \
+    >/dev/null 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
+
+if [ "$check" = 1 ]; then
+    if ! diff -u "$dest" "$tmp/schema.ts"; then
+        echo "error: $dest is out of sync with openapi/qmt-server.yaml; run 'make generate' and commit" >&2
+        exit 1
+    fi
+    echo "$dest matches the spec"
+else
+    cp "$tmp/schema.ts" "$dest"
+    echo "generated $dest"
+fi
