@@ -18,12 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
     >/dev/null 2>"$tmp/log" || { cat "$tmp/log" >&2; exit 1; }
 
 if [ "$check" = 1 ]; then
-    if ! diff -u "$dest" "$tmp/schema.ts"; then
-        echo "error: $dest is out of sync with openapi/qmt-server.yaml; run 'make generate' and commit" >&2
-        exit 1
-    fi
-    echo "$dest matches the spec"
+    scripts/sync-generated.sh --check "$tmp/schema.ts" "$dest"
 else
-    cp "$tmp/schema.ts" "$dest"
-    echo "generated $dest"
+    scripts/sync-generated.sh "$tmp/schema.ts" "$dest"
 fi

@@ -27,6 +27,15 @@ def _walk(node: Any, where: str = "#") -> Iterator[tuple[str, Any]]:
             yield from _walk(child, f"{where}/{index}")
 
 
+def _texts(key: str) -> list[tuple[str, str]]:
+    """Every string value of `key` in the spec (summaries, descriptions), with where it is."""
+    return [
+        (where, node[key])
+        for where, node in _walk(_SPEC)
+        if isinstance(node, dict) and isinstance(node.get(key), str)
+    ]
+
+
 def _request_schemas() -> dict[str, dict[str, Any]]:
     """Every schema that is a request body, by where it is used."""
     found = {}
@@ -90,11 +99,7 @@ def test_integer_enums_have_names(name: str) -> None:
 
 def test_summaries_have_no_markdown() -> None:
     # Redoc shows summaries as plain text: backticks appear as they are.
-    summaries = [
-        (where, node["summary"])
-        for where, node in _walk(_SPEC)
-        if isinstance(node, dict) and isinstance(node.get("summary"), str)
-    ]
+    summaries = _texts("summary")
     assert len(summaries) > 20
     assert [(w, s) for w, s in summaries if "`" in s or "**" in s] == []
 
@@ -129,11 +134,7 @@ def test_detector_finds_indented_code() -> None:
 
 def test_descriptions_use_fenced_code_blocks() -> None:
     # Redoc renders an indented block inside a description as prose.
-    descriptions = [
-        (where, node["description"])
-        for where, node in _walk(_SPEC)
-        if isinstance(node, dict) and isinstance(node.get("description"), str)
-    ]
+    descriptions = _texts("description")
     assert len(descriptions) > 50
     bad = [(w, line) for w, text in descriptions for line in _indented_code_lines(text)]
     assert bad == []

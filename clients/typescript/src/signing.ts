@@ -75,44 +75,40 @@ class JsonReader {
     this.pos += 1;
   }
 
-  private readObject(): Map<string, JsonValue> {
-    const members = new Map<string, JsonValue>();
-    this.expect("{");
+  /** Reads `open item (, item)* close`, calling `readItem` once per item. */
+  private readSequence(open: string, close: string, readItem: () => void): void {
+    this.expect(open);
     this.skipSpace();
-    if (this.text.charAt(this.pos) === "}") {
+    if (this.text.charAt(this.pos) === close) {
       this.pos += 1;
-      return members;
+      return;
     }
     for (;;) {
+      readItem();
+      this.skipSpace();
+      const next = this.text.charAt(this.pos);
+      this.pos += 1;
+      if (next === close) return;
+      if (next !== ",") this.fail(`expected ',' or '${close}'`);
+    }
+  }
+
+  private readObject(): Map<string, JsonValue> {
+    const members = new Map<string, JsonValue>();
+    this.readSequence("{", "}", () => {
       this.skipSpace();
       if (this.text.charAt(this.pos) !== '"') this.fail("expected a key");
       const key = this.readString();
       this.expect(":");
       members.set(key, this.readValue()); // a repeated key keeps its last value, as in Python
-      this.skipSpace();
-      const next = this.text.charAt(this.pos);
-      this.pos += 1;
-      if (next === "}") return members;
-      if (next !== ",") this.fail("expected ',' or '}'");
-    }
+    });
+    return members;
   }
 
   private readArray(): JsonValue[] {
     const items: JsonValue[] = [];
-    this.expect("[");
-    this.skipSpace();
-    if (this.text.charAt(this.pos) === "]") {
-      this.pos += 1;
-      return items;
-    }
-    for (;;) {
-      items.push(this.readValue());
-      this.skipSpace();
-      const next = this.text.charAt(this.pos);
-      this.pos += 1;
-      if (next === "]") return items;
-      if (next !== ",") this.fail("expected ',' or ']'");
-    }
+    this.readSequence("[", "]", () => items.push(this.readValue()));
+    return items;
   }
 
   private readString(): string {
