@@ -53,6 +53,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The server's configuration page (HTML), for a logged-in session.
+         * @description Without a session: `302` to `/login`. With one: the HTML page. Not an
+         *     API; listed so that a client knows the route exists.
+         */
+        get: operations["configPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/send_msg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay a text through the server's DingTalk robot (signed). No path prefix.
+         * @description Answers `{"message": "消息发送成功", "status": "success"}` when the
+         *     robot accepted the text, else `500 {"message": "<error>", "status":
+         *     "error"}`. This route has no JSON catch-all: a body that is not JSON
+         *     is the HTML page `Internal Server Error` (a 500).
+         */
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/qmt/trade/api/accounts": {
         parameters: {
             query?: never;
@@ -138,6 +182,31 @@ export interface paths {
          *     quantity, nothing flags the reduction. Without `trader_index`
          *     the order is placed on every account. A 200 does not mean an order was
          *     placed: check every `results[].result.success`.
+         *
+         *     **Quirks (both lines).**
+         *     - A sell by `position_pct` whose quantity floors to 0 lots sells the
+         *       WHOLE sellable position: 5 % of 1,000 shares sells all 1,000, and so
+         *       does `position_pct: 0`. A client that knows the position must never
+         *       let such a ratio reach the server.
+         *     - A buy by `position_pct` runs in a server-side retry loop (3
+         *       attempts) that places the order and then sends a notification; if
+         *       anything raises after the order went in, the notification included,
+         *       the whole buy is redone. One call can place TWO orders, and the
+         *       answer reports only the last.
+         *     - `status: "failed"` does not mean that no order was placed: a sell by
+         *       `position_pct` whose notification fails answers `failed` with an
+         *       `error` text although its order is live. Reconcile with
+         *       `/orders` before retrying.
+         *
+         *     **Upstream line.** `position_pct` is required (`order_num` alone is a
+         *     400 `缺少必要参数: symbol, trade_price, position_pct`; next to
+         *     `position_pct` it is ignored) and not range-checked (over 1 is capped
+         *     at the cash, a negative ratio buys nothing); a bad `trader_index` is
+         *     checked right after the required fields. The lot is 100 for every
+         *     instrument, orders carry `quant_<account_type>` instead of
+         *     `strategy_name` (which is only echoed), the answer has no
+         *     `trade_mode`/`trade_param`, and `results[].trader_index` is the
+         *     position among the chosen accounts.
          */
         post: operations["outerTrade"];
         delete?: never;
@@ -159,8 +228,17 @@ export interface paths {
          * Buy with all available cash (signed). The server drops the order outcome.
          * @description Note the field name `cur_price` (not `trade_price`). Each
          *     `results[].result` is always `null`: the server does not report the
-         *     order it placed. Clients that need the order should use
-         *     `/outer/trade/buy` with `position_pct: 1.0` instead.
+         *     order it placed. Sizing is that of a buy by `position_pct: 1`:
+         *     total_asset × 1, capped at the cash, floored to the lot, at
+         *     `cur_price` as a limit order named `quant_<account_type>`. Nothing is
+         *     kept back for the commission, so an order sized to the last yuan is
+         *     accepted and then becomes 废单 (status 57) at the broker (cash
+         *     9,338.76 at 7.78: 1,200 shares cost 9,336 plus a 5 CNY minimum
+         *     commission). Like every buy by ratio it runs in the server's retry
+         *     loop and can place two orders (see `/outer/trade/{operation}`).
+         *     `/outer/trade/buy` with `position_pct: 1.0` reports its order but
+         *     sizes the same way; to leave room for the fees, buy by `order_num`
+         *     (main line) or a ratio a little under 1.
          */
         post: operations["tradeAllin"];
         delete?: never;
@@ -183,10 +261,20 @@ export interface paths {
          * @description Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
          *     in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
          *     `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
-         *     at the latest price, so it shows as `side: sell` in `/orders` and
-         *     `/cancel_orders/sale` cancels it while it is open. The result carries
-         *     no `price`. Here, unlike the other trade routes, `status`
-         *     follows `result.success`. Send `{}` to use every account's full cash.
+         *     at the latest price (`price_type` 5, price 0) with the strategy name
+         *     `""`, so it shows as `side: sell` in `/orders`, rests like any order
+         *     until it is matched, and `/cancel_orders/sale` cancels it while it is
+         *     open. The result carries no `price`. Here, unlike the other trade
+         *     routes, `status` follows `result.success` (main line). Send `{}` to
+         *     use every account's full cash.
+         *
+         *     **Upstream line.** `reserve_amount` is ignored: every chosen account
+         *     lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+         *     `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+         *     with no `reserve_amount` and no `result`; `status` is `success` unless
+         *     an exception escaped, also when nothing was lent (cash under 1,000
+         *     CNY): only `/orders` tells whether an order went in. A JSON `null`
+         *     body is a 500 there (main accepts it as `{}`).
          */
         post: operations["reverseRepo"];
         delete?: never;
@@ -316,7 +404,9 @@ export interface paths {
         put?: never;
         /**
          * Buy a number of shares from a logged-in session.
-         * @description Session only; a signature is not accepted (401 `未登录，请先登录`).
+         * @description MAIN LINE ONLY: the upstream line has no such route (a 404 text
+         *     answer, also with a session), hence no fixed-quantity buy at all.
+         *     Session only; a signature is not accepted (401 `未登录，请先登录`).
          *     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
          */
         post: operations["sessionBuy"];
@@ -339,6 +429,13 @@ export interface paths {
          * Sell a number of shares from a logged-in session.
          * @description Session only; a signature is not accepted (401 `未登录，请先登录`).
          *     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
+         *     `shares: 0` sells the whole sellable position.
+         *
+         *     **Upstream line.** Only `symbol`, `price` and `shares` are read:
+         *     `trader_index` is ignored (every account sells, no 400 for a bad
+         *     index), `price_type` too (always a limit order, xtquant 11), and the
+         *     orders carry `quant_<account_type>`. The lot is 100 for everything:
+         *     selling 50 bonds is refused (`卖出股数不足100股: 50`).
          */
         post: operations["sessionSell"];
         delete?: never;
@@ -362,6 +459,12 @@ export interface paths {
          *     Note the price type field is spelled `pricetype` here. A missing field
          *     is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
          *     `/outer/trade/...`, the server does not range-check `position_pct`.
+         *     Like every buy by ratio it runs in the server's retry loop and can
+         *     place two orders when the notification after the first one fails
+         *     (see `/outer/trade/{operation}`).
+         *
+         *     **Upstream line.** `strategy_name` and `trader_index` are ignored:
+         *     every account buys, with orders named `quant_<account_type>`.
          */
         post: operations["sessionTradeByRatio"];
         delete?: never;
@@ -379,9 +482,10 @@ export interface paths {
         };
         /**
          * OPTIONAL. Latest tick of each symbol.
-         * @description Served only by deployments with market data; others answer a plain-text
-         *     404. The answer is `{"status": "success", "data": {symbol: tick}}` with
-         *     xtquant's tick fields; unknown symbols are left out.
+         * @description UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+         *     is comma-separated; each code is trimmed and suffixed by the shared
+         *     rule (a wrong suffix is replaced) and unknown codes are left out. Each
+         *     value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
          */
         get: operations["getFullTick"];
         put?: never;
@@ -401,9 +505,12 @@ export interface paths {
         };
         /**
          * OPTIONAL. Bars of each symbol.
-         * @description Served only by deployments with market data; others answer a plain-text
-         *     404. The answer is `{"status": "success", "data": {symbol: bars}}` with
-         *     xtquant's bar fields.
+         * @description UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+         *     maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+         *     `json=1` to a list of `{field: value}` rows. Every value is a float
+         *     (`time` in milliseconds included); `timeFmt` (present when `time` is
+         *     among the fields) is the date of `time` in the server host's local
+         *     timezone. A `count` that is not an integer is a 500.
          */
         get: operations["getMarketDataEx"];
         put?: never;
@@ -418,6 +525,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @example {
+         *       "msg": "策略已启动"
+         *     }
+         */
+        SendMessageRequest: {
+            /** @description The text to relay. */
+            msg: string;
+        };
+        /**
+         * @example {
+         *       "message": "消息发送成功",
+         *       "status": "success"
+         *     }
+         */
+        SendMessageResult: {
+            /** @description `消息发送成功`, or the error text. */
+            message: string;
+            /** @enum {string} */
+            status: "success" | "error";
+        };
         /**
          * @description Every JSON error. `message` is present on 500s only.
          * @example {
@@ -550,24 +678,29 @@ export interface components {
          */
         TradeOperation: "buy" | "sell";
         /**
-         * @description How the order is priced: 0 限价 (limit at the given price), 1 最新价
-         *     (latest price), 2 最优五档即时成交剩余撤销 (best five, immediate or
-         *     cancel), 3 本方最优 (own side best), 5 对方最优 (counter side best).
-         *     Other values are refused inside the result:
-         *     `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
+         * @description How the order is priced (a REQUEST code): 0 限价 (limit at the given
+         *     price), 1 最新价 (latest price), 2 最优五档即时成交剩余撤销 (best five,
+         *     immediate or cancel), 3 本方最优 (own side best), 5 对方最优 (counter
+         *     side best). Other values are refused inside the result, after the
+         *     sizing, as exactly
+         *     `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
+         *     order itself carries xtquant's code instead (`Order.price_type`:
+         *     11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
          * @default 0
          * @enum {integer}
          */
         PriceType: 0 | 1 | 2 | 3 | 5;
         /**
-         * @description Which quantity field the request used.
+         * @description Which quantity field the request used (main line only).
          * @enum {string}
          */
         TradeMode: "position_pct" | "order_num";
         /**
          * @description `success` means no exception escaped for that account, NOT that an
-         *     order was placed (except on `/trade/nhg`, where it follows
-         *     `result.success`).
+         *     order was placed (except on the main line's `/trade/nhg`, where it
+         *     follows `result.success`). Nor does `failed` mean that no order was
+         *     placed: a sell by ratio whose notification fails is `failed` with its
+         *     order live.
          * @enum {string}
          */
         TraderStatus: "success" | "failed";
@@ -627,8 +760,15 @@ export interface components {
          * @description What one account did with an order request. `success: true` means the
          *     order was submitted (`order_id` set), not that it filled;
          *     `success: false` means no order was placed, and `message` / `error`
-         *     say why (e.g. not enough cash, 不支持的价格类型). Reverse repo adds
-         *     `order_amount`, `available_cash`, `reserve_amount` and `usable_cash`.
+         *     say why (e.g. not enough cash, 不支持的价格类型). Which keys are present
+         *     depends on why: an unsupported price type has only `success` and
+         *     `message`; a buy by ratio too small for one lot has `error:
+         *     "Insufficient funds"` and no `value`/`order_result`; a refusal before
+         *     sizing (not held, under a lot) has `value: 0` and `order_result: null`.
+         *     Numbers the request sent come back as sent (`price: 10` stays an
+         *     integer). Reverse repo (main line) adds `available_cash`,
+         *     `reserve_amount`, `usable_cash` and, when an order was placed,
+         *     `order_amount`; it has no `price`.
          * @example {
          *       "success": true,
          *       "symbol": "000001.SZ",
@@ -651,19 +791,26 @@ export interface components {
              *     the order itself is sent at the market (xtquant price 0).
              */
             price?: number;
-            /** @description order_num × price (CNY); 0 when nothing was ordered. */
+            /**
+             * @description order_num × price (CNY) as Python multiplies them (unrounded); 0
+             *     on some refusals.
+             */
             value?: number;
             /** @description The broker order id, when an order was submitted. */
             order_id?: number;
             /**
-             * @description What happened (Chinese), e.g.
+             * @description What happened (Chinese); informative, not a stable interface. The
+             *     real server's templates are e.g.
              *     `买入限价单提交成功: 000001.SZ 100股 @10.5, OrderID: 1082130433`
              *     (the text says 限价单 and 股 whatever the price type and the
-             *     instrument), `资金不足，无法买入: 需要<n>, 可用<n>`,
-             *     `未持有该股票: 000001.SZ`, `错误：不支持的价格类型 <n>`.
+             *     instrument; the price as Python prints the number sent),
+             *     `资金不足，无法买入: 需要<n>, 可用<n>`,
+             *     `指定仓位资金不足: 最低100股需要:<price × lot>, 当前可用:<cash>`,
+             *     `未持有该股票: 000001.SZ`, `错误：不支持的价格类型 <n>`. A buy
+             *     reduced for lack of cash says nothing of the reduction.
              */
             message: string;
-            /** @description Why no order was placed, when known. */
+            /** @description Why no order was placed, when known (`Insufficient funds`). */
             error?: string;
             /**
              * @description Always null: the server writes this key as a literal null on some
@@ -671,13 +818,19 @@ export interface components {
              * @enum {string|null}
              */
             order_result?: null;
-            /** @description Reverse repo only. Amount ordered (CNY). */
+            /**
+             * @description Reverse repo only, and only when an order was placed. Amount lent
+             *     (CNY): order_num × 100, an integer.
+             */
             order_amount?: number;
             /** @description Reverse repo only. Cash available before the order (CNY). */
             available_cash?: number;
-            /** @description Reverse repo only. Cash kept back (CNY). */
+            /** @description Reverse repo only. Cash kept back (CNY), as the request sent it. */
             reserve_amount?: number;
-            /** @description Reverse repo only. available_cash − reserve_amount (CNY). */
+            /**
+             * @description Reverse repo only. available_cash − reserve_amount (CNY), negative
+             *     when the reserve exceeds the cash (`当前可用-4000000.0元`).
+             */
             usable_cash?: number;
         };
         /**
@@ -697,18 +850,24 @@ export interface components {
          *     }
          */
         TraderResult: {
-            /** @description The account. */
+            /**
+             * @description The account (main line). On the upstream line: the position among
+             *     the chosen accounts, so always `0` when the request named one.
+             */
             trader_index: number;
             status: components["schemas"]["TraderStatus"];
             /**
-             * @description The order outcome; null on `/trade/allin` (always) and absent when
-             *     `status` is `failed`.
+             * @description The order outcome; null on `/trade/allin` (always), absent when
+             *     `status` is `failed` and on the upstream line's `/trade/nhg`.
              */
             result?: components["schemas"]["OrderOutcome"] | (null);
             /** @description The exception text when `status` is `failed`. */
             error?: string;
         };
         /**
+         * @description `trade_mode` and `trade_param` are sent by the main line only; the
+         *     upstream line omits them. Read them leniently: an order may have been
+         *     placed whatever else the answer lacks.
          * @example {
          *       "message": "第三方buy交易执行完成",
          *       "operation": "buy",
@@ -736,9 +895,17 @@ export interface components {
             /** @description `第三方buy交易执行完成` or `第三方sell交易执行完成`. */
             message: string;
             operation: components["schemas"]["TradeOperation"];
-            trade_mode: components["schemas"]["TradeMode"];
-            /** @description The value of the field named by `trade_mode`. */
-            trade_param: number;
+            trade_mode?: components["schemas"]["TradeMode"];
+            /**
+             * @description Main line only. The value of the field named by `trade_mode`, as
+             *     sent.
+             */
+            trade_param?: number;
+            /**
+             * @description The request's `strategy_name` (default `外部策略`), echoed. On the
+             *     main line the orders carry it; on the upstream line they carry
+             *     `quant_<account_type>` instead.
+             */
             strategy_name: string;
             results: components["schemas"]["TraderResult"][];
         };
@@ -815,10 +982,17 @@ export interface components {
          *     }
          */
         ReverseRepoResponse: {
-            /** @description Always `逆回购执行完成`. */
+            /** @description `逆回购执行完成` (main line), `逆回购完成` (upstream line). */
             message: string;
-            /** @description The reserve the request asked for (CNY). */
-            reserve_amount: number;
+            /**
+             * @description Main line only. The reserve the request asked for (CNY), as sent
+             *     (an integer stays an integer).
+             */
+            reserve_amount?: number;
+            /**
+             * @description One per chosen account. On the upstream line the entries have no
+             *     `result`: only `trader_index` and `status`.
+             */
             results: components["schemas"]["TraderResult"][];
         };
         CancelAllRequest: {
@@ -826,6 +1000,7 @@ export interface components {
             trader_index?: number;
         };
         CancelAllEntry: {
+            /** @description The account (upstream line: its position among the chosen accounts). */
             trader_index: number;
             status: components["schemas"]["TraderStatus"];
             /** @description The exception text when `status` is `failed`. */
@@ -889,7 +1064,7 @@ export interface components {
          *       "volume": 100,
          *       "time": 1700000000,
          *       "price": 10.5,
-         *       "price_type": 0,
+         *       "price_type": 11,
          *       "traded_volume": 100,
          *       "traded_price": 10.49,
          *       "strategy_name": "测试"
@@ -907,14 +1082,30 @@ export interface components {
             volume: number;
             /** @description Order time, Unix seconds. */
             time: number;
-            /** @description Order price (CNY). */
+            /**
+             * @description The price the server sent with the order (CNY): the limit for a
+             *     limit order, `0` for the market kinds (xtquant price types 5, 42,
+             *     44, 45, 47).
+             */
             price: number;
-            /** @description xtquant price type of the order as the broker reports it. */
+            /**
+             * @description The broker's (xtquant's) price type of the order, NOT the API's
+             *     request code. The server maps the request's `price_type` (see
+             *     `PriceType`) as: 0 → 11 (FIX_PRICE, limit), 1 → 5 (LATEST_PRICE),
+             *     2 → 42 (Shanghai) or 47 (Shenzhen) (best five, immediate or
+             *     cancel), 3 → 45 (own side best), 5 → 44 (counter side best). The
+             *     reverse repo is 5. Orders placed elsewhere may carry other codes.
+             */
             price_type: number;
             /** @description Filled quantity (股 or 张). */
             traded_volume: number;
             /** @description Average fill price (CNY); 0 when nothing filled. */
             traded_price: number;
+            /**
+             * @description The request's `strategy_name` on the main line; `quant_<account_type>`
+             *     for `/trade/allin` and for every order of the upstream line; `""`
+             *     for the reverse repo.
+             */
             strategy_name: string;
         };
         /** @description Orders, as a bare JSON array. */
@@ -1012,10 +1203,12 @@ export interface components {
             };
         };
         /**
-         * @description An unexpected exception, as JSON `{"error", "message"}`; only a wrong
-         *     method can surface as a non-JSON page. A POST that gets past
-         *     authentication without `Content-Type: application/json` ends here,
-         *     with a message starting `415 Unsupported Media Type`.
+         * @description An unexpected exception, usually as JSON `{"error", "message"}`. A
+         *     wrong method, and a body that is not valid JSON on a route that takes
+         *     a signature, get the `text/html` page `Internal Server Error` instead.
+         *     A POST that gets past authentication without `Content-Type:
+         *     application/json` ends here as JSON, with a message starting
+         *     `415 Unsupported Media Type`.
          */
         ServerError: {
             headers: {
@@ -1117,7 +1310,9 @@ export interface operations {
                     Location?: string;
                     /**
                      * @description The signed session cookie, `session=...; Expires=...; HttpOnly; Path=/`.
-                     *     The session is permanent, so the cookie carries an expiry date.
+                     *     The session is permanent, so the cookie carries an expiry date;
+                     *     the server re-sends it on every answer to a request made with
+                     *     the session.
                      */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
@@ -1144,6 +1339,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    configPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration page (HTML). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not logged in; redirects to `/login`. */
+            302: {
+                headers: {
+                    /** @description The login page (`/login`). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendMessageResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The robot failed (JSON), or the body was not JSON (HTML). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
+                     *       "status": "error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SendMessageResult"];
+                    /** @example Internal Server Error */
+                    "text/html": string;
+                };
             };
         };
     };
@@ -1594,6 +1860,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketDataResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotServed"];
             500: components["responses"]["ServerError"];
@@ -1610,8 +1877,16 @@ export interface operations {
                 start_time?: string;
                 /** @description Last bar, `YYYYMMDD` or `YYYYMMDDhhmmss`. */
                 end_time?: string;
-                /** @description How many bars at most (-1 = all). */
+                /** @description How many bars at most, the latest (-1 = all). */
                 count?: number;
+                /** @description Comma-separated fields, e.g. `close,volume`; empty means all. */
+                field_list?: string;
+                /** @description Price adjustment (xtquant's `dividend_type`). */
+                dividend_type?: string;
+                /** @description `true` fills gaps; any other value means false. */
+                fill_data?: string;
+                /** @description Exactly `1` selects the row form (a list of objects per symbol). */
+                json?: string;
             };
             header?: never;
             path?: never;
@@ -1628,6 +1903,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketDataResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotServed"];
             500: components["responses"]["ServerError"];

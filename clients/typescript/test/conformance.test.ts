@@ -391,7 +391,17 @@ describe("signature scheme: trading and orders", () => {
   });
 });
 
-describe("optional market-data routes", () => {
+describe("notification relay", () => {
+  it("POST /send_msg answers {message, status} (200 sent, or 500 with status error)", async () => {
+    const { data, error, response } = await signed.POST("/send_msg", { body: { msg: "策略已启动 🚀" } });
+    assert.ok([200, 500].includes(response.status), `status ${response.status}`);
+    if (response.status === 200) assert.deepEqual(data, { message: "消息发送成功", status: "success" });
+    else assert.equal((error as { status?: string } | undefined)?.status, "error");
+  });
+});
+
+describe("upstream-line market-data routes", () => {
+  // Marked upstream only; a main-line server answers a plain 404, which is fine here too.
   it("answer data keyed by suffixed symbol, or a plain 404 where not served", async () => {
     const tick = await signed.GET("/qmt/data/api/get_full_tick", {
       params: { query: { stock_list: "000001.SZ,600000.SH" } },
@@ -474,6 +484,16 @@ describe("session scheme", () => {
     const bySession = await session.POST("/qmt/trade/api/orders", { body: { trader_index: 0 } });
     assert.equal(bySession.response.status, 401);
     assert.equal(bySession.error?.error, "缺少必要的签名验证参数");
+  });
+
+  it("GET /config is the HTML page with a session, a 302 to /login without", async () => {
+    const page = await session.GET("/config", { parseAs: "text" });
+    assert.equal(page.response.status, 200);
+    assert.match(page.response.headers.get("Content-Type") ?? "", /^text\/html/);
+    const anonymous = createQmtClient({ baseUrl: sim.baseUrl, fetch: recordingFetch });
+    const { response } = await anonymous.GET("/config", { redirect: "manual", parseAs: "text" });
+    assert.equal(response.status, 302);
+    assert.match(response.headers.get("Location") ?? "", /\/login$/);
   });
 
   it("GET /logout redirects to /login", async () => {

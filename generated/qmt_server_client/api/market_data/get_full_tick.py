@@ -38,6 +38,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -76,9 +81,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
 
-     Served only by deployments with market data; others answer a plain-text
-    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
-    xtquant's tick fields; unknown symbols are left out.
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -109,9 +115,10 @@ def sync(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
 
-     Served only by deployments with market data; others answer a plain-text
-    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
-    xtquant's tick fields; unknown symbols are left out.
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -137,9 +144,10 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
 
-     Served only by deployments with market data; others answer a plain-text
-    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
-    xtquant's tick fields; unknown symbols are left out.
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -168,9 +176,10 @@ async def asyncio(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
 
-     Served only by deployments with market data; others answer a plain-text
-    404. The answer is `{"status": "success", "data": {symbol: tick}}` with
-    xtquant's tick fields; unknown symbols are left out.
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
