@@ -8,6 +8,7 @@ from the sample config's known starting state.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 import time
@@ -457,6 +458,13 @@ except Exception as e:
 """
 
 # The 完整API参考 signatures: (method, [(parameter, default or REQUIRED)]).
+QUERY_METHODS = (
+    "get_portfolio",
+    "get_positions",
+    "get_account_summary",
+    "get_position_by_symbol",
+    "has_position",
+)
 REQUIRED = inspect.Parameter.empty
 API_REFERENCE: list[tuple[str, list[tuple[str, Any]]]] = [
     (
@@ -775,14 +783,45 @@ def test_has_position(
 # --- 完整API参考 ---------------------------------------------------------------
 
 
+# Settings the SDK also takes from the environment, a .env file or the client's
+# default account (qmt_facade.config) default to None in the signature; with
+# nothing configured they resolve to the manual's default (test below).
+CONFIGURABLE = {
+    ("__init__", "base_url"),
+    ("__init__", "timeout"),
+    *((m, "trader_index") for m in QUERY_METHODS),
+}
+
+
 @pytest.mark.parametrize("cls", [QMTTradeClient, AsyncQMTTradeClient])
 @pytest.mark.parametrize(("method", "params"), API_REFERENCE, ids=[m for m, _ in API_REFERENCE])
 def test_api_reference_signature(cls: type, method: str, params: list[tuple[str, Any]]) -> None:
     signature = inspect.signature(getattr(cls, method))
     got = [(p.name, p.default) for p in signature.parameters.values() if p.name != "self"]
-    assert got[: len(params)] == params
+    assert [name for name, _ in got[: len(params)]] == [name for name, _ in params]
+    for (name, manual_default), (_, default) in zip(params, got, strict=False):
+        if (method, name) in CONFIGURABLE:
+            assert default is None, (method, name)
+        else:
+            assert default == manual_default, (method, name)
     # anything the SDK adds beyond the manual must be optional
     assert all(default is not REQUIRED for _, default in got[len(params) :])
+
+
+@pytest.mark.parametrize("cls", [QMTTradeClient, AsyncQMTTradeClient])
+def test_unconfigured_defaults_are_the_manuals(
+    cls: type, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    client = cls()
+    manual = dict(API_REFERENCE[0][1])
+    assert client.base_url == manual["base_url"]
+    assert client._settings.timeout == manual["timeout"]
+    assert client.trader_index == 0  # the queries' manual default
+    if isinstance(client, AsyncQMTTradeClient):
+        asyncio.run(client.aclose())
+    else:
+        client.close()
 
 
 # --- 实战示例 ------------------------------------------------------------------
