@@ -17,7 +17,9 @@ from qmt_facade.signing import QMTSignatureAuth
 from qmt_sim.config import sample_config_path
 from qmt_sim.testing import SimulatorProcess
 
-MANUAL_PATH = Path("/work/shared/seed/000_38080c67b1cd514c.txt")
+# ../shared sits beside the repository (as in CI); the manual is the contract.
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+MANUAL_PATH = SHARED / "seed" / "000_38080c67b1cd514c.txt"
 
 
 def sample_config() -> dict[str, Any]:
