@@ -138,6 +138,11 @@ class ClientBase:
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
+        self._open_http()
+
+    def _open_http(self) -> None:
+        """Create the client's httpx client (blocking or asyncio) and hand it to ``_api``."""
+        raise NotImplementedError
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str], **arguments: Any) -> Self:

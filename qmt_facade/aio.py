@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator, Collection
 from types import TracebackType
 from typing import Any, TypeVar
@@ -25,7 +24,6 @@ from qmt_facade._transport import (
     non_json_error,
     transport_error,
 )
-from qmt_facade.config import DEFAULT_ENV_FILE
 from qmt_facade.errors import QMTTradeClientError
 from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
 from qmt_facade.records import (
@@ -58,26 +56,9 @@ class AsyncQMTTradeClient(ClientBase):
     one pooled connection set.
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        client_id: str | None = None,
-        secret_key: str | None = None,
-        timeout: float | None = None,
-        trader_index: int | None = None,
-        env_file: str | os.PathLike[str] | None = DEFAULT_ENV_FILE,
-        *,
-        server_line: str | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            client_id,
-            secret_key,
-            timeout,
-            trader_index,
-            env_file,
-            server_line=server_line,
-        )
+    _http: httpx.AsyncClient
+
+    def _open_http(self) -> None:
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )

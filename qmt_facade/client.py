@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Collection, Iterator
 from types import TracebackType
@@ -21,7 +20,6 @@ from qmt_facade._transport import (
     non_json_error,
     transport_error,
 )
-from qmt_facade.config import DEFAULT_ENV_FILE
 from qmt_facade.errors import QMTTradeClientError
 from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan
 from qmt_facade.records import (
@@ -54,28 +52,19 @@ class QMTTradeClient(ClientBase):
     and buy/sell work; order queries, cancels and reverse repo need a
     signature). One pooled HTTP connection per client; not thread-safe for
     login/logout, safe for concurrent calls otherwise.
+
+    Settings not given come from the ``QMT_*`` environment variables, then
+    from ``env_file`` (``.env`` in the working directory; None reads none),
+    then the defaults (``qmt_facade.config``); ``from_config(path)`` reads a
+    YAML file. ``trader_index`` is the query methods' default account; the
+    trading methods without one still act on every account. ``server_line``
+    (``"auto"``, ``"main"``, ``"upstream"``) says which line of the server
+    this is; with ``"auto"`` the first order-placing call finds out.
     """
 
-    def __init__(
-        self,
-        base_url: str | None = None,
-        client_id: str | None = None,
-        secret_key: str | None = None,
-        timeout: float | None = None,
-        trader_index: int | None = None,
-        env_file: str | os.PathLike[str] | None = DEFAULT_ENV_FILE,
-        *,
-        server_line: str | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            client_id,
-            secret_key,
-            timeout,
-            trader_index,
-            env_file,
-            server_line=server_line,
-        )
+    _http: httpx.Client
+
+    def _open_http(self) -> None:
         self._http = httpx.Client(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )

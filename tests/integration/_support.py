@@ -38,6 +38,24 @@ def custom_sim(
         yield process
 
 
+SERVER_LINES = ("main", "upstream")
+
+
+def line_sim(directory: Path, line: str) -> Any:
+    """A simulator of the sample config playing server line ``line``."""
+
+    def on_line(config: dict[str, Any]) -> None:
+        config.setdefault("server", {})["line"] = line
+
+    return custom_sim(directory, on_line)
+
+
+def orders_at(sim: SimulatorProcess) -> int:
+    """Every order the simulator holds today, over the sample config's two accounts."""
+    with signed_client(sim, server_line="main") as reader:  # reads only: no probe needed
+        return sum(len(reader.get_orders(i)) for i in (0, 1))
+
+
 def _admin(sim: SimulatorProcess, path: str, body: dict[str, Any]) -> dict[str, Any]:
     auth = QMTSignatureAuth(sim.client_id, sim.secret_key)
     with httpx.Client(base_url=sim.base_url, auth=auth, timeout=10) as http:
@@ -56,8 +74,10 @@ def next_day(sim: SimulatorProcess) -> dict[str, Any]:
     return _admin(sim, "/sim/next_day", {})
 
 
-def signed_client(sim: SimulatorProcess) -> QMTTradeClient:
-    return QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key)
+def signed_client(sim: SimulatorProcess, server_line: str | None = None) -> QMTTradeClient:
+    return QMTTradeClient(
+        sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key, server_line=server_line
+    )
 
 
 def prepare_snippet(code: str, sim: SimulatorProcess) -> str:

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import pytest
+from _wire import accounts, order_wire, positions
 
 from qmt_facade import plans
 from qmt_facade.errors import (
@@ -18,7 +19,6 @@ from qmt_facade.errors import (
 from qmt_facade.plans import Call, ClientContext, Emit, Pause, trading
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
 from qmt_facade.server_lines import ServerLine
-from qmt_server_client import models as wire
 from qmt_server_client.api.account import get_accounts as accounts_route
 from qmt_server_client.api.account import get_positions as positions_route
 from qmt_server_client.api.order import get_order as order_route
@@ -38,39 +38,6 @@ def finish(plan: Any, value: Any) -> Any:
     with pytest.raises(StopIteration) as stop:
         plan.send(value)
     return stop.value.value
-
-
-def accounts(n: int) -> wire.AccountList:
-    return wire.AccountList.from_dict(
-        {
-            "accounts": [
-                {"index": i, "account_id": f"id{i}", "nick_name": f"账户{i + 1}"} for i in range(n)
-            ]
-        }
-    )
-
-
-def positions(*held: tuple[str, int, int]) -> wire.PositionList:
-    return wire.PositionList.from_dict(
-        {
-            "positions": [
-                {
-                    "symbol": symbol,
-                    "name": symbol,
-                    "volume": volume,
-                    "can_use_volume": can_use,
-                    "frozen_volume": volume - can_use,
-                    "market_value": 0,
-                    "avg_price": 1,
-                    "open_price": 1,
-                    "current_price": 1,
-                    "profit": 0,
-                    "profit_ratio": 0,
-                }
-                for symbol, volume, can_use in held
-            ]
-        }
-    )
 
 
 def outcome(
@@ -107,25 +74,6 @@ def outer_answer(
         "strategy_name": "s",
         "results": list(results),
     }
-
-
-def order_wire(order_id: int, status: int, traded: int = 0) -> wire.Order:
-    return wire.Order.from_dict(
-        {
-            "order_id": order_id,
-            "symbol": "000001.SZ",
-            "side": "buy",
-            "status": status,
-            "m_status": "x",
-            "volume": 100,
-            "time": 1700000000,
-            "price": 10.0,
-            "price_type": 0,
-            "traded_volume": traded,
-            "traded_price": 10.0 if traded else 0.0,
-            "strategy_name": "s",
-        }
-    )
 
 
 # --- session sell by ratio: sized client-side ------------------------------------

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from _wire import accounts, order_wire, positions
 
 from qmt_facade import plans
 from qmt_facade.errors import (
@@ -26,7 +27,6 @@ from qmt_facade.server_lines import (
     lot_size_on,
     parse_server_line,
 )
-from qmt_server_client import models as wire
 from qmt_server_client.api.account import get_accounts as accounts_route
 from qmt_server_client.api.account import get_positions as positions_route
 from qmt_server_client.api.order import get_orders as orders_route
@@ -52,48 +52,13 @@ def finish(plan: Any, value: Any) -> Any:
     return stop.value.value
 
 
-def positions(*held: tuple[str, int]) -> Any:
-    rows = [
-        {
-            "symbol": symbol,
-            "name": symbol,
-            "volume": can_use,
-            "can_use_volume": can_use,
-            "frozen_volume": 0,
-            "market_value": 0,
-            "avg_price": 1,
-            "open_price": 1,
-            "current_price": 1,
-            "profit": 0,
-            "profit_ratio": 0,
-        }
-        for symbol, can_use in held
-    ]
-    return wire.PositionList.from_dict({"positions": rows})
-
-
-def accounts(n: int) -> Any:
-    rows = [{"index": i, "account_id": str(i), "nick_name": f"账户{i + 1}"} for i in range(n)]
-    return wire.AccountList.from_dict({"accounts": rows})
+def held(*sellable: tuple[str, int]) -> Any:
+    """Positions wholly sellable: (symbol, can_use_volume)."""
+    return positions(*((symbol, can_use, can_use) for symbol, can_use in sellable))
 
 
 def order(order_id: int, symbol: str = "131810.SZ", volume: int = 9400) -> Any:
-    return wire.Order.from_dict(
-        {
-            "order_id": order_id,
-            "symbol": symbol,
-            "side": "sell",
-            "status": 56,
-            "m_status": "已成",
-            "volume": volume,
-            "time": 1700000000,
-            "price": 0.0,
-            "price_type": 5,
-            "traded_volume": volume,
-            "traded_price": 100.0,
-            "strategy_name": "",
-        }
-    )
+    return order_wire(order_id, 56, traded=volume, symbol=symbol, volume=volume)
 
 
 # --- the table and its helpers ---------------------------------------------------------
@@ -280,8 +245,8 @@ def test_session_ratio_trades_on_upstream_cannot_choose_an_account() -> None:
         context,
         plans.place_order(context, sell, "sell"),
         accounts(2),
-        positions(("600000.SH", 1000)),
-        positions(("600000.SH", 1000)),
+        held(("600000.SH", 1000)),
+        held(("600000.SH", 1000)),
     )
     assert error.capability == "session_account_choice"
 
@@ -292,7 +257,7 @@ def test_session_ratio_sell_on_upstream_with_one_account_is_sent() -> None:
     plan = plans.place_order(context, sell, "sell")
     next(plan)
     plan.send(accounts(1))
-    step = plan.send(positions(("600000.SH", 1000)))
+    step = plan.send(held(("600000.SH", 1000)))
     assert step.endpoint is trading.SESSION_SELL and step.kwargs["body"].shares == 500
 
 
@@ -324,12 +289,12 @@ def test_signed_ratio_sell_guard(
     plan = plans.place_order(context, order, "sell")
     step = next(plan)
     assert step.endpoint is positions_route and step.kwargs == {"trader_index": 0}
-    held = positions((order.symbol, can_use))
+    holding = held((order.symbol, can_use))
     if not refused_here:
-        assert plan.send(held).endpoint is trading.OUTER_TRADE
+        assert plan.send(holding).endpoint is trading.OUTER_TRADE
         return
     with pytest.raises(QMTValidationError) as info:
-        plan.send(held)
+        plan.send(holding)
     error = info.value
     assert error.field == "position_pct" and error.value == pct
     assert "卖出全部可卖持仓" in str(error) and "sell_all" in str(error)
@@ -342,10 +307,10 @@ def test_ratio_sell_guard_checks_every_account_without_an_index() -> None:
     plan = plans.place_order(context, order, "sell")
     assert next(plan).endpoint is accounts_route
     plan.send(accounts(3))
-    plan.send(positions(("000001.SZ", 5000)))  # 500: fine
-    plan.send(positions())  # not held: the server answers 未持有, nothing to guard
+    plan.send(held(("000001.SZ", 5000)))  # 500: fine
+    plan.send(held())  # not held: the server answers 未持有, nothing to guard
     with pytest.raises(QMTValidationError, match="账户2 可卖 900"):
-        plan.send(positions(("000001.SZ", 900)))  # 90 → 0 lots
+        plan.send(held(("000001.SZ", 900)))  # 90 → 0 lots
 
 
 # --- reverse repo on upstream: what was placed, from /orders --------------------------------
