@@ -283,3 +283,43 @@ def test_order_status_enum_and_names() -> None:
     }
     assert {code: named.get(code) for code in ORDER_STATUS_NAMES} == ORDER_STATUS_NAMES
     assert _schema("Order")["properties"]["status"] == {"$ref": "#/components/schemas/OrderStatus"}
+
+
+# --- server lines -------------------------------------------------------------------------
+
+UPSTREAM_ONLY = {f"{DATA}/get_full_tick", f"{DATA}/get_market_data_ex"}
+MAIN_ONLY = {f"{TRADE}/buy"}
+
+
+@pytest.mark.parametrize(("path", "method", "op"), _operations(), ids=lambda v: str(v)[:60])
+def test_every_operation_names_its_server_lines(path: str, method: str, op: dict[str, Any]) -> None:
+    lines = op["x-server-lines"]
+    if path in UPSTREAM_ONLY:
+        assert lines == ["upstream"]
+        assert "UPSTREAM LINE ONLY" in op["description"]
+    elif path in MAIN_ONLY:
+        assert lines == ["main"]
+        assert "MAIN LINE ONLY" in op["description"]
+    else:
+        assert lines == ["main", "upstream"], path
+
+
+def test_fields_the_upstream_line_omits_are_optional() -> None:
+    outer = _schema("OuterTradeResponse")
+    assert {"trade_mode", "trade_param"} <= set(outer["properties"])
+    assert not {"trade_mode", "trade_param"} & set(outer["required"])
+    assert "upstream line omits" in outer["description"]
+    repo = _schema("ReverseRepoResponse")
+    assert "reserve_amount" not in repo["required"]
+    assert "Main line only" in repo["properties"]["reserve_amount"]["description"]
+    assert "result" not in _schema("TraderResult")["required"]
+
+
+def test_main_line_quirks_are_in_the_operation_descriptions() -> None:
+    outer = _SPEC["paths"][f"{TRADE}/outer/trade/{{operation}}"]["post"]["description"]
+    assert "WHOLE sellable position" in outer
+    assert "TWO orders" in outer
+    assert '`status: "failed"` does not mean that no order was placed' in outer
+    for path in (f"{TRADE}/trade/allin", f"{TRADE}/trade"):
+        description = _SPEC["paths"][path]["post"]["description"]
+        assert "two orders" in description, path

@@ -16,7 +16,11 @@ def _get_kwargs(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: str | Unset = "front",
+    fill_data: str | Unset = "true",
+    json: str | Unset = "0",
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -30,6 +34,14 @@ def _get_kwargs(
     params["end_time"] = end_time
 
     params["count"] = count
+
+    params["field_list"] = field_list
+
+    params["dividend_type"] = dividend_type
+
+    params["fill_data"] = fill_data
+
+    params["json"] = json
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -49,6 +61,11 @@ def _parse_response(
         response_200 = MarketDataResponse.from_dict(response.json())
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
@@ -88,16 +105,31 @@ def sync_detailed(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: str | Unset = "front",
+    fill_data: str | Unset = "true",
+    json: str | Unset = "0",
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):
+        dividend_type (str | Unset):  Default: 'front'.
+        fill_data (str | Unset):  Default: 'true'.
+        json (str | Unset):  Default: '0'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,6 +145,10 @@ def sync_detailed(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     )
 
     response = client.get_httpx_client().request(
@@ -129,16 +165,31 @@ def sync(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: str | Unset = "front",
+    fill_data: str | Unset = "true",
+    json: str | Unset = "0",
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):
+        dividend_type (str | Unset):  Default: 'front'.
+        fill_data (str | Unset):  Default: 'true'.
+        json (str | Unset):  Default: '0'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,6 +206,10 @@ def sync(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     ).parsed
 
 
@@ -165,16 +220,31 @@ async def asyncio_detailed(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: str | Unset = "front",
+    fill_data: str | Unset = "true",
+    json: str | Unset = "0",
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):
+        dividend_type (str | Unset):  Default: 'front'.
+        fill_data (str | Unset):  Default: 'true'.
+        json (str | Unset):  Default: '0'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +260,10 @@ async def asyncio_detailed(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,16 +278,31 @@ async def asyncio(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: str | Unset = "front",
+    fill_data: str | Unset = "true",
+    json: str | Unset = "0",
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):
+        dividend_type (str | Unset):  Default: 'front'.
+        fill_data (str | Unset):  Default: 'true'.
+        json (str | Unset):  Default: '0'.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,5 +320,9 @@ async def asyncio(
             start_time=start_time,
             end_time=end_time,
             count=count,
+            field_list=field_list,
+            dividend_type=dividend_type,
+            fill_data=fill_data,
+            json=json,
         )
     ).parsed

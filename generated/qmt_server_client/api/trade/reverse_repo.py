@@ -85,6 +85,14 @@ def sync_detailed(
     no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
+
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
 
@@ -122,6 +130,14 @@ def sync(
     no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
 
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
+
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
 
@@ -153,6 +169,14 @@ async def asyncio_detailed(
     `/cancel_orders/sale` cancels it while it is open. The result carries
     no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
@@ -188,6 +212,14 @@ async def asyncio(
     `/cancel_orders/sale` cancels it while it is open. The result carries
     no `price`. Here, unlike the other trade routes, `status`
     follows `result.success`. Send `{}` to use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
