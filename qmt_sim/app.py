@@ -32,6 +32,7 @@ from starlette.routing import Route
 from . import auth
 from .calls import (
     API,
+    BAD_REQUEST,
     EITHER,
     NOT_JSON,
     PUBLIC,
@@ -40,6 +41,7 @@ from .calls import (
     ApiError,
     Call,
     Context,
+    FlaskErrorPage,
     Reply,
 )
 from .config import SimConfig
@@ -120,6 +122,8 @@ class Server:
                 result = await run_in_threadpool(api.handler, call, self.context)
             except ApiError as exc:
                 return FlaskJSONResponse({"error": exc.message}, status_code=exc.status)
+            except FlaskErrorPage:
+                return html_text(INTERNAL_ERROR, 500)
             except Exception as exc:
                 log.error(
                     "接口异常 [%s]: %s", api.name, exc, exc_info=log.isEnabledFor(logging.DEBUG)
@@ -167,7 +171,8 @@ class Server:
                     raise ApiError(401, verdict.problem)
                 return
         if call.malformed and call.method != "GET":
-            raise ApiError(400, "请求体不是合法的JSON")
+            # The signature check parses the body before any route code runs.
+            raise FlaskErrorPage(BAD_REQUEST)
         body = (
             ""
             if call.method == "GET" or call.parsed is NOT_JSON

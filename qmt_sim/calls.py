@@ -44,6 +44,21 @@ class UnsupportedMediaType(Exception):
     """What Flask raises for get_json() without a JSON content type (a 500 on the real server)."""
 
 
+class BadRequest(Exception):
+    """What Flask raises for get_json() on a body that is not JSON (a 500 on the real server)."""
+
+
+class FlaskErrorPage(Exception):
+    """An exception outside any route's catch-all: Flask's HTML page ``Internal Server Error``."""
+
+
+# Flask's text for an unparsable JSON body (outside debug mode).
+BAD_REQUEST = (
+    "400 Bad Request: The browser (or proxy) sent a request that this server could not "
+    "understand."
+)
+
+
 NOT_JSON = object()
 
 
@@ -65,7 +80,7 @@ class Call:
         if not auth.is_json_content_type(self.content_type):
             raise UnsupportedMediaType(UNSUPPORTED_MEDIA)
         if self.malformed:
-            raise ApiError(400, "请求体不是合法的JSON")
+            raise BadRequest(BAD_REQUEST)
         return self.parsed
 
 

@@ -160,6 +160,27 @@ def test_sell_pays_commission_and_stamp_duty(tmp_path: Path) -> None:
     assert engine.portfolio(0)["cash"] == 1_000_000 + 10_500 - 5 - 5.25
 
 
+def test_fees_can_be_switched_off(tmp_path: Path) -> None:
+    raw = copy.deepcopy(sample_config())
+    raw["fees"]["enabled"] = False
+    engine = Engine(Store(tmp_path / "free.sqlite3"), parse_config(raw))
+    order_of(engine, 1, engine.buy_shares(1, "000002", 20.30, 100, 0, "t"))
+    order_of(engine, 0, engine.sell_shares(0, "000001", 10.50, 1000, 0, "t"))
+    assert engine.portfolio(1)["cash"] == 500_000 - 2030  # no commission
+    assert engine.portfolio(0)["cash"] == 1_000_000 + 10_500  # no commission, no stamp duty
+
+
+def test_switches_must_be_booleans_and_the_line_known() -> None:
+    raw = sample_config()
+    raw["market"]["fills"] = "no"
+    with pytest.raises(ConfigError, match=r"market\.fills must be true or false$"):
+        parse_config(raw)
+    raw = sample_config()
+    raw["server"]["line"] = "legacy"
+    with pytest.raises(ConfigError, match=r"server\.line must be one of main, upstream$"):
+        parse_config(raw)
+
+
 def test_t_plus_one_for_shares(tmp_path: Path) -> None:
     engine = make_engine(tmp_path)
     engine.buy_shares(1, "000002", 20.30, 100, 0, "t")
