@@ -45,6 +45,7 @@ from qmt_facade.records import (
     TradeResult,
     TraderResult,
 )
+from qmt_facade.server_lines import Capability, ServerLine
 from qmt_facade.symbols import lot_size, normalize_symbol
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
+    "Capability",
     "JournalIntent",
     "JournalOutcome",
     "JournalResolution",
@@ -80,6 +82,7 @@ __all__ = [
     "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
+    "ServerLine",
     "TradeResult",
     "TraderResult",
     "__version__",

@@ -7,8 +7,11 @@ A cancel whose answer was lost is reconciled from the orders' statuses
 from __future__ import annotations
 
 import logging
+from typing import Any, Final
 
 from qmt_facade.errors import QMTOrderStateUnknownError
+from qmt_facade.json_routes import json_answers
+from qmt_facade.order_answers import read_cancel_all_answer
 from qmt_facade.plans.reconcile import reconcile_cancel, reconcile_cancel_all
 from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
 from qmt_facade.records import CancelAllResult, CancelResult
@@ -23,6 +26,10 @@ from qmt_server_client.api.order import cancel_all_sell_orders as cancel_sells_r
 from qmt_server_client.api.order import cancel_order as cancel_order_route
 
 logger = logging.getLogger("qmt_facade")
+
+# Bulk-cancel answers are read leniently: the cancels happened whatever the answer holds.
+CANCEL_BUYS: Final = json_answers(cancel_buys_route)
+CANCEL_SELLS: Final = json_answers(cancel_sells_route)
 
 
 def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[CancelResult]:
@@ -48,9 +55,9 @@ def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan
     action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
     index = validate_optional_trader_index(trader_index)
     require_signature(ctx, action)
-    route = cancel_buys_route if side == "buy" else cancel_sells_route
+    route = CANCEL_BUYS if side == "buy" else CANCEL_SELLS
     try:
-        answer: wire.CancelAllResponse = yield Call(
+        answer: Any = yield Call(
             route,
             {"body": wire.CancelAllRequest(trader_index=optional(index))},
             action,
@@ -58,7 +65,9 @@ def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan
         )
     except QMTOrderStateUnknownError as fault:
         return (yield from reconcile_cancel_all(ctx, side, index, fault))
-    result = CancelAllResult.from_wire(answer)
+    result, warnings = read_cancel_all_answer(answer, action, index)
+    for warning in warnings:
+        logger.warning("%s: %s", action, warning)
     for entry in result.results:
         if entry.status != "success":
             logger.warning("%s failed on account %s: %s", action, entry.trader_index, entry.error)

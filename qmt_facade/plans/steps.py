@@ -25,15 +25,19 @@ import sys
 import threading
 from collections.abc import Generator, Hashable, Iterable
 from types import ModuleType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 import tenacity
 
 from qmt_facade.clock import ServerClock
 from qmt_facade.errors import QMTAuthenticationError, QMTTradeClientError
+from qmt_facade.json_routes import JsonRoute
 from qmt_facade.retries import RetryPolicy, is_retryable_read
 from qmt_server_client.types import UNSET
+
+if TYPE_CHECKING:
+    from qmt_facade.server_lines import Capability, ServerLine
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -42,9 +46,9 @@ Side = Literal["buy", "sell"]
 
 @attrs.frozen
 class Call:
-    """One request: a generated endpoint module and its keyword arguments."""
+    """One request: a generated endpoint module (or a JsonRoute) and its keyword arguments."""
 
-    endpoint: ModuleType
+    endpoint: ModuleType | JsonRoute
     kwargs: dict[str, Any]
     action: str  # the facade method, for errors and logs
     places_order: bool = False  # a timeout then leaves the order state unknown
@@ -115,6 +119,10 @@ class ClientContext:
 
     One per client, long-lived; plans read it and may record what they
     learn (state, never I/O). ``logged_in`` follows login()/logout().
+    ``server_line`` is the configured line, or None until detected
+    (``server_lines.detect_server_line``); ``unsupported`` holds what the
+    server was found to lack (market data); ``default_trader_index`` is the
+    account the query methods use when called without one.
     ``clock`` estimates the server's time (from answers' Date headers).
     ``claimed_orders`` holds (trader_index, order_id) of orders this client
     already attributed to a call, so reconciliation never hands one order
@@ -124,13 +132,15 @@ class ClientContext:
 
     signed: bool
     logged_in: bool = False
+    server_line: ServerLine | None = None
+    unsupported: set[Capability] = attrs.field(factory=set)
+    default_trader_index: int = 0
     clock: ServerClock = attrs.field(factory=ServerClock)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
     reconcile_window: float = DEFAULT_RECONCILE_WINDOW
-    # "main" or "upstream" once known; None while the client has not found out.
-    server_line: str | None = None
     claimed_orders: RecentSet = attrs.field(factory=RecentSet)
     used_client_order_ids: RecentSet = attrs.field(factory=RecentSet)
+    journaling: bool = False  # the client has an order journal: order plans yield Record steps
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:
@@ -151,11 +161,6 @@ def require_signature(ctx: ClientContext, action: str) -> None:
 def optional(value: Any) -> Any:
     """None as the generated client's UNSET: the field is left out of the request."""
     return UNSET if value is None else value
-
-
-def present(value: Any) -> Any:
-    """An answer field the server may omit (upstream line): UNSET as None."""
-    return None if value is UNSET else value
 
 
 def read(ctx: ClientContext, call: Call) -> Plan[Any]:

@@ -27,7 +27,9 @@ import sys
 from qmt_facade import QMTTradeClient
 
 base_url, client_id, secret_key, journal, client_order_id = sys.argv[1:6]
-client = QMTTradeClient(base_url, client_id, secret_key, timeout=120, journal=journal)
+client = QMTTradeClient(
+    base_url, client_id, secret_key, timeout=120, journal=journal, server_line="main"
+)
 client.buy("000001", price=9.7, shares=100, trader_index=0, client_order_id=client_order_id)
 print("the call returned", flush=True)  # never reached: the proxy holds the request
 """

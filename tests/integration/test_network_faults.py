@@ -33,6 +33,7 @@ from qmt_facade import (
 )
 from qmt_facade.plans import DEFAULT_STRATEGY_NAME
 from qmt_facade.retries import RetryPolicy
+from qmt_facade.server_lines import ServerLine
 from qmt_sim.testing import SimulatorProcess, free_port
 
 ORDER_ROUTE = "/qmt/trade/api/outer/trade/"
@@ -227,6 +228,7 @@ def _fault_test_options(sim: SimulatorProcess, **overrides: Any) -> dict[str, An
         "secret_key": sim.secret_key,
         "timeout": TIMEOUT,
         "reconcile_window": WINDOW,
+        "server_line": "main",
     }
     return {**options, **overrides}
 
@@ -235,10 +237,11 @@ async def _run_async_attempts(
     sim: SimulatorProcess, proxy: FaultProxy, attempts: list[Attempt], upstream: bool
 ) -> None:
     gate = asyncio.Semaphore(16)
-    async with AsyncQMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
+    line = "upstream" if upstream else "main"
+    async with AsyncQMTTradeClient(
+        proxy.base_url, **_fault_test_options(sim, server_line=line)
+    ) as client:
         client._ctx.retry = FAST_RETRY
-        if upstream:
-            client._ctx.server_line = "upstream"
 
         async def attempt(i: int) -> None:
             a = attempts[i]
@@ -429,7 +432,9 @@ def test_session_order_answer_lost_is_reconciled(
 ) -> None:
     sim, proxy = proxied
     proxy.configure([{"method": "POST", "prefix": "/qmt/trade/api/buy", "queue": ["drop_after"]}])
-    with QMTTradeClient(proxy.base_url, reconcile_window=WINDOW, timeout=2) as client:
+    with QMTTradeClient(
+        proxy.base_url, reconcile_window=WINDOW, timeout=2, server_line="main"
+    ) as client:
         assert sim.username is not None and sim.password is not None
         client.login(sim.username, sim.password)
         # The session may not read /orders: reconciliation says so, without resending.
@@ -477,7 +482,11 @@ def test_journal_records_each_outcome(
             ("j-lost", "absent")
         ]
     with QMTTradeClient(
-        f"http://127.0.0.1:{free_port()}", client_id="c", secret_key="k", journal=journal
+        f"http://127.0.0.1:{free_port()}",
+        client_id="c",
+        secret_key="k",
+        journal=journal,
+        server_line="main",
     ) as offline:
         with pytest.raises(QMTConnectionError):
             offline.buy("000001", 9.8, shares=100, trader_index=1, client_order_id="j-offline")
@@ -506,11 +515,13 @@ def test_first_order_of_a_skewed_client_lost_and_reconciled(
     proxy.configure([{"method": "POST", "prefix": ORDER_ROUTE, "queue": ["none", "drop_after"]}])
     with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
         client._settings.clock.local_time = lambda: time.time() + skew
-        if matching == "upstream":  # match on symbol, side, price, volume and time
-            client._ctx.server_line = "upstream"
+        size: dict[str, Any] = {"shares": 100}
+        if matching == "upstream":  # match on symbol, side, price and time, as on that line
+            client._ctx.server_line = ServerLine.UPSTREAM
+            size = {"position_pct": 0.01}  # what that line can send
         # A price of its own: field matching must find exactly this order.
         price = SKEWED_PRICES[(matching, skew)]
-        result = client.buy("000001", price=price, shares=100, trader_index=1)
+        result = client.buy("000001", price=price, trader_index=1, **size)
         assert result.reconciled and len(result.order_ids) == 1
         order = client.get_order(result.order_ids[0], 1)
         assert order.price == price and order.client_order_id == result.client_order_id
@@ -564,13 +575,12 @@ def test_lost_reverse_repo_answer_is_reconciled(
     proxy.configure(
         [{"method": "POST", "prefix": "/qmt/trade/api/trade/nhg", "queue": ["drop_after"]}]
     )
-    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim)) as client:
-        if upstream:
-            client._ctx.server_line = "upstream"
-        # The upstream line ignores reserve_amount and lends all the cash: account 1
-        # is left to this test on that line's simulator.
-        cash = client.get_portfolio(1).cash
-        result = client.reverse_repo(reserve_amount=cash - 10_000, trader_index=1)
+    line = "upstream" if upstream else "main"
+    with QMTTradeClient(proxy.base_url, **_fault_test_options(sim, server_line=line)) as client:
+        # The upstream line ignores reserve_amount (the client refuses one) and
+        # lends all the cash: account 1 is left to this test on that simulator.
+        reserve = 0.0 if upstream else client.get_portfolio(1).cash - 10_000
+        result = client.reverse_repo(reserve_amount=reserve, trader_index=1)
         assert result.reconciled and len(result.order_ids) == 1
         order = client.get_order(result.order_ids[0], 1)
         assert order.symbol == "131810.SZ"
@@ -589,10 +599,13 @@ def test_journal_resolves_a_late_order_by_id_or_by_fields(
     )
     with QMTTradeClient(
         proxy.base_url,
-        **_fault_test_options(sim, reconcile_window=0, journal=tmp_path / "orders.sqlite3"),
+        **_fault_test_options(
+            sim,
+            reconcile_window=0,
+            journal=tmp_path / "orders.sqlite3",
+            server_line="upstream" if upstream else "main",
+        ),
     ) as client:
-        if upstream:
-            client._ctx.server_line = "upstream"
         for coid, price in (("late-1", 9.47), ("never-1", 9.48)):
             with pytest.raises(QMTOrderStateUnknownError):
                 client.buy("000001", price, position_pct=0.01, trader_index=0, client_order_id=coid)

@@ -121,7 +121,9 @@ def test_constructor_arguments(cls: type[Any], kwargs: dict[str, Any], field: st
     with pytest.raises(QMTValidationError) as info:
         cls("http://qmt.test", **kwargs)
     assert info.value.field == field
-    assert SECRET not in str(info.value) and "123" not in str(info.value).replace(field, "")
+    assert SECRET not in str(info.value)
+    if field == "secret_key":  # a secret is never echoed, whatever it is
+        assert "123" not in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ from qmt_facade.journal import (
 )
 from qmt_facade.plans import Call, ClientContext, Record
 from qmt_facade.plans.steps import RecentSet
+from qmt_facade.server_lines import ServerLine
 
-SIGNED = ClientContext(signed=True)
+SIGNED = ClientContext(signed=True, server_line=ServerLine.MAIN, journaling=True)
 
 
 def intent(client_order_id: str, created_at: float = 1.0) -> JournalIntent:
@@ -106,7 +107,7 @@ def test_intent_is_recorded_before_the_order_is_sent_and_outcome_after() -> None
 
 
 def test_same_client_order_id_twice_in_one_client_is_refused() -> None:
-    ctx = ClientContext(signed=True)
+    ctx = ClientContext(signed=True, server_line=ServerLine.MAIN)
     order = plans.validate_order("buy", "000001", 10.0, None, 100, 0, 0, "s")
     next(plans.place_order(ctx, order, "buy", "dup"))
     with pytest.raises(QMTValidationError, match="unique"):

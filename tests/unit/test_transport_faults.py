@@ -28,6 +28,7 @@ from qmt_facade import (
 )
 from qmt_facade.errors import DO_NOT_RESEND_TEXT
 from qmt_facade.retries import RetryPolicy
+from qmt_facade.server_lines import ServerLine
 
 BASE = "http://qmt.test:9091"
 API = f"{BASE}/qmt/trade/api"
@@ -56,7 +57,12 @@ def fast(client: Any) -> Any:
 @pytest.fixture
 def client() -> Iterator[QMTTradeClient]:
     with QMTTradeClient(
-        BASE, client_id="c", secret_key=SECRET, timeout=5, reconcile_window=0.05
+        BASE,
+        client_id="c",
+        secret_key=SECRET,
+        timeout=5,
+        server_line="main",
+        reconcile_window=0.05,
     ) as c:
         yield fast(c)
 
@@ -116,7 +122,7 @@ MAYBE_PLACED = [
         "does not parse",
         id="200-truncated",
     ),
-    pytest.param(httpx.Response(200, json={"message": "x"}), "does not parse", id="200-shape"),
+    pytest.param(httpx.Response(200, json={"message": "x"}), "lists no account", id="200-shape"),
 ]
 
 
@@ -180,7 +186,11 @@ def test_refused_by_a_real_closed_port_is_not_sent() -> None:
         port = sock.getsockname()[1]
     with (
         QMTTradeClient(
-            f"http://127.0.0.1:{port}", client_id="c", secret_key=SECRET, max_retries=0
+            f"http://127.0.0.1:{port}",
+            client_id="c",
+            secret_key=SECRET,
+            max_retries=0,
+            server_line="main",
         ) as c,
         pytest.raises(QMTConnectionError) as info,
     ):
@@ -216,12 +226,12 @@ def test_4xx_on_an_order_is_a_refusal_not_an_unknown(
 def test_ambiguous_field_match_on_upstream_is_unknown_with_candidates(
     mock: respx.MockRouter, client: QMTTradeClient
 ) -> None:
-    client._ctx.server_line = "upstream"
+    client._ctx.server_line = ServerLine.UPSTREAM
     mock.post(f"{API}/outer/trade/buy").mock(side_effect=httpx.ReadError("reset"))
     twins = [wire_order(21, "quant_1001"), wire_order(22, "quant_1001")]
     mock.post(f"{API}/orders").mock(return_value=httpx.Response(200, json=twins))
     with pytest.raises(QMTOrderStateUnknownError) as info:
-        client.buy("000001", price=10.5, shares=100, trader_index=0)
+        client.buy("000001", price=10.5, position_pct=0.1, trader_index=0)
     assert sorted(o.order_id for o in info.value.candidates) == [21, 22]
     assert "#21" in str(info.value) and DO_NOT_RESEND_TEXT in str(info.value)
 
@@ -229,18 +239,18 @@ def test_ambiguous_field_match_on_upstream_is_unknown_with_candidates(
 def test_unique_field_match_on_upstream_is_reconciled(
     mock: respx.MockRouter, client: QMTTradeClient
 ) -> None:
-    client._ctx.server_line = "upstream"
+    client._ctx.server_line = ServerLine.UPSTREAM
     mock.post(f"{API}/outer/trade/buy").mock(side_effect=httpx.ReadError("reset"))
     other_price = {**wire_order(30, "quant_1001"), "price": 10.4}
     old = {**wire_order(31, "quant_1001"), "time": 1_000_000_000}  # long before the request
     listed = [other_price, old, wire_order(32, "quant_1001")]
     mock.post(f"{API}/orders").mock(return_value=httpx.Response(200, json=listed))
-    result = client.buy("000001", price=10.5, shares=100, trader_index=0)
+    result = client.buy("000001", price=10.5, position_pct=0.1, trader_index=0)
     assert result.reconciled and result.order_ids == [32]
     # The same order is never handed to a second call.
     mock.post(f"{API}/outer/trade/buy").mock(side_effect=httpx.ReadError("reset"))
     with pytest.raises(QMTOrderStateUnknownError):
-        client.buy("000001", price=10.5, shares=100, trader_index=0)
+        client.buy("000001", price=10.5, position_pct=0.1, trader_index=0)
 
 
 def test_cancel_order_answer_lost_reads_the_status(
@@ -273,7 +283,7 @@ async def test_async_cancel_all_answer_lost_is_reconciled(mock: respx.MockRouter
     open_buy = wire_order(9, "s")  # a buy: cancel_all_sell_orders leaves it alone
     mock.post(f"{API}/orders").mock(return_value=httpx.Response(200, json=[open_buy]))
     async with AsyncQMTTradeClient(
-        BASE, client_id="c", secret_key=SECRET, reconcile_window=0.05
+        BASE, client_id="c", secret_key=SECRET, server_line="main", reconcile_window=0.05
     ) as c:
         result = await c.cancel_all_sell_orders()
     assert route.call_count == 1
@@ -285,7 +295,7 @@ async def test_async_order_fault_is_reconciled_too(mock: respx.MockRouter) -> No
     listed = [{**wire_order(4, f"客户端交易#{COID}"), "side": "sell"}]
     mock.post(f"{API}/orders").mock(return_value=httpx.Response(200, json=listed))
     async with AsyncQMTTradeClient(
-        BASE, client_id="c", secret_key=SECRET, reconcile_window=0.05
+        BASE, client_id="c", secret_key=SECRET, server_line="main", reconcile_window=0.05
     ) as c:
         result = await c.sell("000001", 10.5, shares=100, trader_index=0, client_order_id=COID)
     assert route.call_count == 1 and result.reconciled and result.order_ids == [4]
