@@ -30,13 +30,9 @@ from typing import Any, Final
 
 import attrs
 
+from qmt_facade.client_order_id import validate_client_order_id
 from qmt_facade.clock import ServerClock
-from qmt_facade.errors import (
-    DO_NOT_RESEND_TEXT,
-    QMTOrderStateUnknownError,
-    QMTTradeClientError,
-    QMTUnsupportedError,
-)
+from qmt_facade.errors import DO_NOT_RESEND_TEXT, QMTOrderStateUnknownError, QMTTradeClientError
 from qmt_facade.journal import JournalIntent, JournalOutcome, JournalResolution
 from qmt_facade.plans.accounts import get_accounts
 from qmt_facade.plans.orders import get_order, get_orders
@@ -51,6 +47,7 @@ from qmt_facade.records import (
     TraderResult,
 )
 from qmt_facade.retries import is_retryable_read
+from qmt_facade.server_lines import Capability, detect_server_line, line_has, require
 from qmt_facade.validation import validate_optional_trader_index
 
 logger = logging.getLogger("qmt_facade")
@@ -120,7 +117,8 @@ class SentOrder:
 
 
 def _by_tag(ctx: ClientContext, sent: SentOrder) -> bool:
-    return sent.tagged and ctx.server_line != "upstream"
+    line = ctx.server_line  # known by now: every order call detects it first
+    return sent.tagged and (line is None or line_has(line, Capability.STRATEGY_NAME_ON_ORDER))
 
 
 def _unknown(
@@ -349,14 +347,14 @@ def reconcile_cancel_all(
 
 def find_order(ctx: ClientContext, client_order_id: str, trader_index: int) -> Plan[Order | None]:
     """The order that carries ``client_order_id`` in account ``trader_index``, or None."""
-    if ctx.server_line == "upstream":
-        raise QMTUnsupportedError(
-            "find_order: the upstream server line replaces strategy_name with "
-            "quant_<account_type>, so orders do not carry a client order id",
-            capability="client_order_id",
-            alternative="get_orders() and match on symbol, side, price, volume and time",
-            server_line=ctx.server_line,
-        )
+    validate_client_order_id(client_order_id)
+    yield from detect_server_line(ctx)
+    require(
+        ctx,
+        Capability.STRATEGY_NAME_ON_ORDER,
+        "find_order",
+        alternative="get_orders() and match on symbol, side, price, volume and time",
+    )
     orders = yield from get_orders(ctx, trader_index)
     matches = [o for o in orders if o.client_order_id == client_order_id]
     if len(matches) > 1:

@@ -25,6 +25,7 @@ from qmt_facade import (
     QMTOrderStateUnknownError,
     QMTTimeoutError,
     QMTTradeClient,
+    QMTUnsupportedError,
 )
 from qmt_facade.errors import DO_NOT_RESEND_TEXT
 from qmt_facade.retries import RetryPolicy
@@ -446,3 +447,13 @@ def test_401_json(mock: respx.MockRouter, client: QMTTradeClient) -> None:
     assert "认证失败，请检查登录状态或API密钥" in str(info.value)
     assert SECRET not in str(info.value)
     assert route.call_count == 1  # only an expired timestamp is re-signed and resent
+
+
+def test_find_order_on_the_upstream_line_says_why_not(
+    mock: respx.MockRouter, client: QMTTradeClient
+) -> None:
+    client._ctx.server_line = ServerLine.UPSTREAM
+    orders = mock.post(f"{API}/orders")
+    with pytest.raises(QMTUnsupportedError) as info:
+        client.find_order(COID, 0)
+    assert info.value.capability == "strategy_name_on_order" and orders.call_count == 0
