@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,7 @@ class Call:
     query_params: dict[str, str]
     path_params: dict[str, Any]
     content_type: str | None
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     parsed: Any = field(default=NOT_JSON)
     malformed: bool = False
 

@@ -145,6 +145,9 @@ class Engine:
         # Serialises whole operations (Store also locks per transaction).
         self._lock = threading.RLock()
         self._seed_if_empty()
+        with self.store.read() as tx:
+            # Accounts come from the seed only: no route adds or removes one.
+            self._account_count = len(tx.accounts())
 
     # ------------------------------------------------------------------ setup
     def _seed_if_empty(self) -> None:
@@ -172,11 +175,10 @@ class Engine:
 
     # ------------------------------------------------------------- read side
     def account_count(self) -> int:
-        with self.store.transaction() as tx:
-            return len(tx.accounts())
+        return self._account_count
 
     def accounts(self) -> list[dict[str, Any]]:
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             return [
                 {
                     "index": a.idx,
@@ -187,18 +189,22 @@ class Engine:
             ]
 
     def portfolio(self, idx: int) -> dict[str, Any]:
-        with self.store.transaction() as tx:
-            account = tx.account(idx)
-            market_value = self._market_value(tx, idx)
-            return {
-                "total_asset": to_yuan(account.cash + account.frozen_cash + market_value),
-                "cash": to_yuan(account.cash),
-                "frozen_cash": to_yuan(account.frozen_cash),
-                "market_value": to_yuan(market_value),
-                # xtquant's XtAsset has no profit fields, so the real server always sends 0.
-                "profit": 0,
-                "profit_ratio": 0,
-            }
+        with self.store.read() as tx:
+            cash, frozen_cash, market_value = tx.assets(idx)
+        if market_value is None:  # a position without a quote yet: create it first
+            with self.store.transaction() as tx:
+                account = tx.account(idx)
+                cash, frozen_cash = account.cash, account.frozen_cash
+                market_value = self._market_value(tx, idx)
+        return {
+            "total_asset": to_yuan(cash + frozen_cash + market_value),
+            "cash": to_yuan(cash),
+            "frozen_cash": to_yuan(frozen_cash),
+            "market_value": to_yuan(market_value),
+            # xtquant's XtAsset has no profit fields, so the real server always sends 0.
+            "profit": 0,
+            "profit_ratio": 0,
+        }
 
     def positions(self, idx: int) -> list[dict[str, Any]]:
         with self.store.transaction() as tx:
