@@ -85,6 +85,7 @@ class ApiRouter:
     ) -> None:
         self.respond = respond
         self.fallback = fallback
+        self.in_flight = 0  # API requests being answered right now
         self.others = list(others)
         self.exact: dict[str, dict[str, Api]] = {}
         self.templated: list[tuple[Any, dict[str, Any], dict[str, Api]]] = []
@@ -129,10 +130,13 @@ class ApiRouter:
         request = RawRequest(
             method, scope["path"], scope["query_string"], headers_of(scope), params, receive
         )
+        self.in_flight += 1
         try:
             response = await self.respond(api, request)
         except ClientGone:
             return
+        finally:
+            self.in_flight -= 1
         await response(scope, receive, send)
 
     async def _options(

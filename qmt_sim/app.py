@@ -421,6 +421,9 @@ def create_app(config: SimConfig, db_path: str | Path) -> SessionRefresh:
     pages.state.engine = engine
     others = [(route.path_regex.match, route.methods or ()) for route in routes]
     api = ApiRouter(routes_of(config, line), server.respond, pages, others)
+    if engine.store.group_commit is not None:
+        # A request alone syncs inline; with others in flight the fsync goes to a thread.
+        engine.store.group_commit.busy = lambda: api.in_flight > 1
     return SessionRefresh(api, server)
 
 

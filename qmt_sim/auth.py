@@ -54,7 +54,7 @@ def string_to_sign(
 
 
 def compute_signature(secret: str, message: str) -> str:
-    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode("utf-8"), message.encode("utf-8"), "sha256").hex()
 
 
 @dataclass(frozen=True)

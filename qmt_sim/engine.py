@@ -562,7 +562,8 @@ class Engine:
             self._match(tx, order, quote)
             if order.ioc and order.status in MATCHABLE:
                 self._cancel(tx, order)
-        tx.save_quote(quote)
+        if order.traded_volume:  # a fill used up liquidity and moved the day's volume
+            tx.save_quote(quote)
         return order
 
     def _reject_reason(self, tx: Tx, order: Order, quote: Quote) -> str:
