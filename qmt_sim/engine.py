@@ -609,7 +609,7 @@ class Engine:
             return True  # lending at the latest price always finds a borrower
         return price <= order.limit_price if order.side == "buy" else price >= order.limit_price
 
-    def _match(self, tx: Tx, order: Order, quote: Quote) -> None:
+    def _match(self, tx: Tx, order: Order, quote: Quote, tick: int | None = None) -> None:
         """Fill as much of ``order`` as this tick's liquidity allows, at the market price."""
         if order.status not in MATCHABLE or not self._crosses(order, quote.last):
             return
@@ -635,7 +635,8 @@ class Engine:
         quote.liquidity -= volume
         quote.day_volume += volume
         quote.day_amount += value
-        tx.insert_fill(order, volume, price, commission, stamp, self._tick(tx), int(self.clock()))
+        tick = self._tick(tx) if tick is None else tick
+        tx.insert_fill(order, volume, price, commission, stamp, tick, int(self.clock()))
         tx.save_order(order)
 
     def _settle_buy(self, tx: Tx, order: Order, volume: int, value: int, commission: int) -> None:
@@ -739,18 +740,27 @@ class Engine:
         still renewed); with ``market.fills: false`` nothing is matched.
         """
         market = self.config.market
-        for _ in range(steps):
-            with self._lock, self.store.transaction() as tx:
-                tx.set_meta("tick", str(self._tick(tx) + 1))
-                for quote in tx.quotes():
+        # One transaction for all the steps: quotes and resting orders are read
+        # once and written once, so a long tick costs little more than its walk.
+        with self._lock, self.store.transaction() as tx:
+            tick = self._tick(tx)
+            quotes = tx.quotes()
+            resting = {
+                q.symbol: tx.open_orders(MATCHABLE, q.symbol) if market.fills else []
+                for q in quotes
+            }
+            for _ in range(steps):
+                tick += 1
+                for quote in quotes:
                     if market.moves:
                         self._advance(quote)
                     else:
                         quote.liquidity = self._quote_liquidity(quote.symbol)
-                    if market.fills:
-                        for order in tx.open_orders(MATCHABLE, quote.symbol):
-                            self._match(tx, order, quote)
-                    tx.save_quote(quote)
+                    for order in resting[quote.symbol]:
+                        self._match(tx, order, quote, tick)
+            for quote in quotes:
+                tx.save_quote(quote)
+            tx.set_meta("tick", str(tick))
         return self.clock_info()
 
     def next_day(self) -> dict[str, Any]:
