@@ -66,7 +66,7 @@ class FlaskJSONResponse(JSONResponse):
     """JSON as Flask's jsonify writes it: sorted keys, ASCII escapes, compact, a final newline."""
 
     def render(self, content: Any) -> bytes:
-        return (json.dumps(content, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
+        return (auth.CANONICAL_JSON.encode(content) + "\n").encode("ascii")
 
 
 def html_text(text: str, status: int) -> HTMLResponse:

@@ -40,11 +40,16 @@ def is_json_content_type(content_type: str | None) -> bool:
     )
 
 
+# Python's json.dumps(obj, sort_keys=True, separators=(",", ":")), built once:
+# json.dumps builds a new encoder on every call with non-default options.
+CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def canonical_body(parsed: Any) -> str:
     """The BODY field of the string to sign for an already-parsed JSON body."""
     if not parsed:
         return ""
-    return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+    return CANONICAL_JSON.encode(parsed)
 
 
 def string_to_sign(

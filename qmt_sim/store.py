@@ -179,6 +179,11 @@ class Quote:
     liquidity: int
 
 
+# fdatasync where it exists (Linux): the WAL's data and size reach the disk,
+# its timestamps need not (SQLite syncs its WAL the same way).
+SYNC_FILE: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
+
+
 class GroupCommit:
     """Makes committed WAL transactions durable in batches, without stalling other requests.
 
@@ -195,7 +200,7 @@ class GroupCommit:
         self,
         wal_path: Path,
         committed: Callable[[], int],
-        sync: Callable[[int], None] = os.fsync,
+        sync: Callable[[int], None] = SYNC_FILE,
         busy: Callable[[], bool] = lambda: True,
     ) -> None:
         # O_RDWR: Windows flushes only handles opened for writing.
