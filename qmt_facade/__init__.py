@@ -44,6 +44,7 @@ from qmt_facade.records import (
     TradeResult,
     TraderResult,
 )
+from qmt_facade.server_lines import Capability, ServerLine
 from qmt_facade.symbols import lot_size, normalize_symbol
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
+    "Capability",
     "Order",
     "OrderEvent",
     "OrderOutcome",
@@ -75,6 +77,7 @@ __all__ = [
     "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
+    "ServerLine",
     "TradeResult",
     "TraderResult",
     "__version__",

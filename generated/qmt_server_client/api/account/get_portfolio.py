@@ -76,6 +76,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | PortfolioResponse | str]:
     """Assets of one account.
 
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -105,6 +109,10 @@ def sync(
 ) -> ErrorResponse | PortfolioResponse | str | None:
     """Assets of one account.
 
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -128,6 +136,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | PortfolioResponse | str]:
     """Assets of one account.
+
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):
@@ -155,6 +167,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorResponse | PortfolioResponse | str | None:
     """Assets of one account.
+
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):

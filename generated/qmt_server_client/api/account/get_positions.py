@@ -76,6 +76,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | PositionList | str]:
     """Positions of one account.
 
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -105,6 +109,10 @@ def sync(
 ) -> ErrorResponse | PositionList | str | None:
     """Positions of one account.
 
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -128,6 +136,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | PositionList | str]:
     """Positions of one account.
+
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):
@@ -155,6 +167,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorResponse | PositionList | str | None:
     """Positions of one account.
+
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):
