@@ -1,11 +1,14 @@
-"""The Starlette app: the real QMT server's HTTP protocol, quirks included.
+"""The ASGI app: the real QMT server's HTTP protocol, quirks included.
 
-This module is plumbing: it reads requests, authenticates them the way the
-configured server line does, runs the route handlers (``shared_routes``,
-``main_line`` / ``upstream_line`` through ``lines``, ``market_data``) and
-renders answers the way the real Flask server does (sorted keys, ``\\uXXXX``
-escapes, HTML for non-JSON errors, the session cookie re-sent on every
-request made with a session). Deviations are listed in ``qmt_sim/README.md``.
+This module is plumbing: ``ApiRouter`` (``api_router``) hands each API request
+to ``Server.respond``, which reads it, authenticates it the way the configured
+server line does, runs the route handler (``shared_routes``, ``main_line`` /
+``upstream_line`` through ``lines``, ``market_data``) on the event loop, waits
+until the state it reports is on disk (group commit, ``store``) and renders
+the answer the way the real Flask server does (sorted keys, ``\\uXXXX``
+escapes, HTML for non-JSON errors). The login and other pages are a small
+Starlette app behind it; the session cookie is re-sent on every request made
+with a session. Deviations are listed in ``qmt_sim/README.md``.
 """
 
 from __future__ import annotations

@@ -189,8 +189,8 @@ class Engine:
             ]
 
     def portfolio(self, idx: int) -> dict[str, Any]:
-        with self.store.read() as tx:
-            cash, frozen_cash, market_value = tx.assets(idx)
+        with self.store.statement() as tx:
+            cash, frozen_cash, market_value = tx.assets(idx)  # one query
         if market_value is None:  # a position without a quote yet: create it first
             with self.store.transaction() as tx:
                 account = tx.account(idx)

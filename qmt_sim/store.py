@@ -286,6 +286,12 @@ class Store:
             self._conn.close()
 
     @contextmanager
+    def statement(self) -> Iterator[Tx]:
+        """One read statement on its own: atomic without BEGIN/COMMIT (autocommit)."""
+        with self._lock:
+            yield Tx(_Conn(self._conn))
+
+    @contextmanager
     def read(self) -> Iterator[Tx]:
         """A read-only transaction: one consistent snapshot, no write lock."""
         with self._lock:
