@@ -2,7 +2,8 @@
 
 Two servers are started side by side and sent the very same requests, one at
 a time on one keep-alive connection from a deliberately cheap client
-(``http.client``, signing with ``hmac``):
+(``http.client``, signing with ``hmac``); the simulator's buy is also measured
+with several clients at once, where group commit shares fsyncs:
 
 - the simulator (``qmt_sim``, the bench's sample config, market frozen);
 - the floor app (``bench/floor_app.py``): Starlette + uvicorn served the same
@@ -44,6 +45,7 @@ from qmt_sim.testing import ServerProcess, SimulatorProcess
 TARGET_US = {"get_portfolio": 300.0, "buy": 600.0}
 FLOOR_REFERENCE_US = 220.0  # the floor app's CPU per request when the targets were set
 LATENCY_CONCURRENCY = 10
+GROUP_CLIENTS = 8  # the simulator's buy with 8 clients at once: what group commit saves
 LATENCY_TARGET = 0.8 * LATENCY_CONCURRENCY  # c=10 throughput >= 8x c=1: nothing blocks
 
 
@@ -117,8 +119,14 @@ class Sample:
 @dataclass
 class Series:
     server: str
-    op: str
+    op: Operation
+    clients: int = 1  # connections sending at once
     samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        clients = f" x{self.clients}" if self.clients > 1 else ""
+        return f"{self.server}/{self.op.name}{clients}"
 
     def us_per_call(self) -> list[float]:
         return [1e6 * s.server_cpu_s / s.calls for s in self.samples]
@@ -134,18 +142,32 @@ class Series:
         }
 
 
-def measure(
-    server: ServerProcess, connection: SignedConnection, op: Operation, calls: int
+def parallel(
+    server: ServerProcess, connections: list[SignedConnection], op: Operation, calls: int
 ) -> Sample:
-    if server.pid is None:
+    """``calls`` requests shared by one thread per connection, all started together."""
+    pid = server.pid
+    if pid is None:
         raise RuntimeError(f"{type(server).__name__} is not running")
-    cpu0, wall0 = procstat.process_cpu_seconds(server.pid), time.perf_counter()
-    for _ in range(calls):
-        connection.send(op)
-    wall1, cpu1 = time.perf_counter(), procstat.process_cpu_seconds(server.pid)
+    per_client = max(1, calls // len(connections))
+    barrier = threading.Barrier(len(connections))
+
+    def client(connection: SignedConnection) -> None:
+        barrier.wait()
+        for _ in range(per_client):
+            connection.send(op)
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in connections[1:]]
+    for thread in threads:
+        thread.start()
+    cpu0, wall0 = procstat.process_cpu_seconds(pid), time.perf_counter()
+    client(connections[0])  # this thread is the first client
+    for thread in threads:
+        thread.join()
+    wall1, cpu1 = time.perf_counter(), procstat.process_cpu_seconds(pid)
     if cpu0 is None or cpu1 is None:
         raise RuntimeError("cannot read the server's CPU time (/proc/<pid>/stat)")
-    return Sample(calls, wall1 - wall0, cpu1 - cpu0)
+    return Sample(per_client * len(connections), wall1 - wall0, cpu1 - cpu0)
 
 
 def _check_buy_places_an_order(connection: SignedConnection) -> None:
@@ -155,32 +177,37 @@ def _check_buy_places_an_order(connection: SignedConnection) -> None:
 
 
 def run_cpu(calls: int, reps: int, warmup: int, directory: Path) -> list[Series]:
+    """Both servers and operations with one client; the simulator's buy with several too."""
     with (
         SimulatorProcess(directory / "sim", sim_config()) as sim,
         FloorProcess(directory / "floor") as floor,
     ):
         servers: dict[str, ServerProcess] = {"simulator": sim, "floor app": floor}
 
-        def connect(server: ServerProcess) -> SignedConnection:
-            return SignedConnection(server.port, sim.client_id, sim.secret_key)
+        def connect(server: ServerProcess, count: int) -> list[SignedConnection]:
+            return [
+                SignedConnection(server.port, sim.client_id, sim.secret_key) for _ in range(count)
+            ]
 
-        first = connect(sim)
+        (first,) = connect(sim, 1)
         _check_buy_places_an_order(first)
         first.close()
-        series = [Series(name, op.name) for op in OPERATIONS for name in servers]
+        series = [Series(name, op) for op in OPERATIONS for name in servers]
+        series.append(Series("simulator", OPERATIONS[1], clients=GROUP_CLIENTS))
         for rep in range(reps):
             shift = rep % len(series)
             for entry in series[shift:] + series[:shift]:
-                op = next(o for o in OPERATIONS if o.name == entry.op)
                 server = servers[entry.server]
-                # A new connection each time: uvicorn closes idle ones after 5 s.
-                connection = connect(server)
+                # New connections each time: uvicorn closes idle ones after 5 s.
+                connections = connect(server, entry.clients)
                 try:
-                    for _ in range(warmup):
-                        connection.send(op)
-                    entry.samples.append(measure(server, connection, op, calls))
+                    for connection in connections:
+                        for _ in range(max(1, warmup // entry.clients)):
+                            connection.send(entry.op)
+                    entry.samples.append(parallel(server, connections, entry.op, calls))
                 finally:
-                    connection.close()
+                    for connection in connections:
+                        connection.close()
         return series
 
 
@@ -194,27 +221,14 @@ def run_latency(calls: int, directory: Path, latency_ms: float = LATENCY_MS) -> 
                 SignedConnection(sim.port, sim.client_id, sim.secret_key)
                 for _ in range(concurrency)
             ]
-            per_client = max(3, calls // concurrency)
-            for connection in connections:
-                connection.send(op)  # connect and warm up
-            barrier = threading.Barrier(concurrency + 1)
-
-            def client(connection: SignedConnection) -> None:
-                barrier.wait()
-                for _ in range(per_client):
-                    connection.send(op)
-
-            threads = [threading.Thread(target=client, args=(c,)) for c in connections]
-            for thread in threads:
-                thread.start()
-            barrier.wait()
-            start = time.perf_counter()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - start
-            for connection in connections:
-                connection.close()
-            return per_client * concurrency / elapsed
+            try:
+                for connection in connections:
+                    connection.send(op)  # connect and warm up
+                sample = parallel(sim, connections, op, max(3 * concurrency, calls))
+            finally:
+                for connection in connections:
+                    connection.close()
+            return sample.calls / sample.wall_s
 
         one = throughput(1)
         many = throughput(LATENCY_CONCURRENCY)
@@ -234,7 +248,7 @@ def verdict(ok: bool) -> str:
 def report(
     series: list[Series], latency: dict[str, Any] | None
 ) -> tuple[dict[str, Any], list[str]]:
-    rows = {f"{s.server}/{s.op}": s.summary() for s in series}
+    rows = {s.key: s.summary() for s in series}
     targets: list[dict[str, Any]] = []
     reps = len(series[0].samples) if series else 0
     calls = series[0].samples[0].calls if reps else 0
@@ -264,6 +278,13 @@ def report(
             "value": ratio, "unit": "x", "pass": ratio <= ratio_target,
             "detail": f"{sim_us:.0f} vs {floor_us:.0f} us",
         })  # fmt: skip
+    grouped = rows[f"simulator/buy x{GROUP_CLIENTS}"]
+    label = f"buy, {GROUP_CLIENTS} clients"
+    lines.append(
+        f"  {label:14} {grouped['server_cpu_us_per_call']:6.0f} us"
+        f" [{grouped['min_us']:3.0f}-{grouped['max_us']:3.0f}]"
+        "  (no target: concurrent orders share fsyncs, group commit)"
+    )
     results: dict[str, Any] = {"rows": rows, "targets": targets}
     if latency is not None:
         c = LATENCY_CONCURRENCY
