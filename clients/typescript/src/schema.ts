@@ -1233,6 +1233,19 @@ export interface components {
                 "text/html": string;
             };
         };
+        /**
+         * @description The path matches no route: a negative `trader_index` in the path does
+         *     not match Flask's integer converter. Flask's plain `Not Found` page.
+         */
+        NoSuchRoute: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example Not Found */
+                "text/html": string;
+            };
+        };
         /** @description This deployment does not serve the optional market-data routes. */
         NotServed: {
             headers: {
@@ -1462,6 +1475,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoSuchRoute"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -1492,6 +1506,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoSuchRoute"];
             500: components["responses"]["ServerError"];
         };
     };
