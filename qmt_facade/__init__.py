@@ -27,7 +27,9 @@ from qmt_facade.errors import (
     QMTValidationError,
     QMTWaitTimeoutError,
 )
+from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
 from qmt_facade.plans import OrderEvent
+from qmt_facade.quotes import SHANGHAI, Bar, Tick
 from qmt_facade.records import (
     CANCELABLE_STATUSES,
     FINAL_STATUSES,
@@ -49,18 +51,23 @@ from qmt_facade.symbols import lot_size, normalize_symbol
 __all__ = [
     "CANCELABLE_STATUSES",
     "FINAL_STATUSES",
+    "SHANGHAI",
     "STATUS_NAMES",
     "Account",
     "AccountSummary",
     "AsyncQMTTradeClient",
+    "Bar",
+    "BarMap",
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
     "Order",
     "OrderEvent",
+    "OrderList",
     "OrderOutcome",
     "Portfolio",
     "Position",
+    "PositionList",
     "QMTAPIError",
     "QMTAuthenticationError",
     "QMTConnectionError",
@@ -75,6 +82,8 @@ __all__ = [
     "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
+    "Tick",
+    "TickMap",
     "TradeResult",
     "TraderResult",
     "__version__",

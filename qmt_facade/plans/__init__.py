@@ -9,7 +9,8 @@ steps for a driver to perform. One module per domain:
 - ``accounts``: accounts, portfolio, positions;
 - ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
 - ``orders``: get_order(s), cancel_order, cancel_all;
-- ``lifecycle``: wait_for_order, watch_orders.
+- ``lifecycle``: wait_for_order, watch_orders;
+- ``market_data``: get_full_tick, get_market_data (ticks and bars).
 """
 
 from qmt_facade.plans.accounts import (
@@ -21,6 +22,7 @@ from qmt_facade.plans.accounts import (
     has_position,
 )
 from qmt_facade.plans.lifecycle import OrderEvent, wait_for_order, watch_orders
+from qmt_facade.plans.market_data import MarketTime, get_full_tick, get_market_data
 from qmt_facade.plans.orders import cancel_all, cancel_order, get_order, get_orders
 from qmt_facade.plans.session import login, logout
 from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Step
@@ -40,6 +42,7 @@ __all__ = [
     "Call",
     "ClientContext",
     "Emit",
+    "MarketTime",
     "OrderEvent",
     "OrderRequest",
     "Pause",
@@ -51,6 +54,8 @@ __all__ = [
     "check_trade",
     "get_account_summary",
     "get_accounts",
+    "get_full_tick",
+    "get_market_data",
     "get_order",
     "get_orders",
     "get_portfolio",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from qmt_facade.errors import QMTAPIError, QMTNotFoundError, QMTValidationError
+from qmt_facade.frames import OrderList
 from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
 from qmt_facade.records import CancelAllResult, CancelResult, Order
 from qmt_facade.validation import (
@@ -49,7 +50,7 @@ def get_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[Orde
 
 def get_orders(
     ctx: ClientContext, trader_index: int, cancelable_only: bool = False
-) -> Plan[list[Order]]:
+) -> Plan[OrderList]:
     index = validate_trader_index(trader_index)
     if not isinstance(cancelable_only, bool):
         raise QMTValidationError(
@@ -61,7 +62,7 @@ def get_orders(
     require_signature(ctx, "get_orders")
     body = wire.OrdersQuery(trader_index=index, cancelable_only=cancelable_only)
     answer: list[wire.Order] = yield Call(orders_route, {"body": body}, "get_orders")
-    return [Order.from_wire(o) for o in answer]
+    return OrderList(Order.from_wire(o) for o in answer)
 
 
 def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[CancelResult]:

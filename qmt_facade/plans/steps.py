@@ -63,6 +63,8 @@ class ClientContext:
 
     signed: bool
     logged_in: bool = False
+    # Whether the server serves /qmt/data/api/*: None until a data route answered.
+    market_data: bool | None = None
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:

@@ -5,6 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.bar_answer_form import BarAnswerForm
+from ...models.dividend_type import DividendType
 from ...models.error_response import ErrorResponse
 from ...models.market_data_response import MarketDataResponse
 from ...types import UNSET, Response, Unset
@@ -16,7 +18,11 @@ def _get_kwargs(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: DividendType | Unset = UNSET,
+    fill_data: str | Unset = "true",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -30,6 +36,22 @@ def _get_kwargs(
     params["end_time"] = end_time
 
     params["count"] = count
+
+    params["field_list"] = field_list
+
+    json_dividend_type: str | Unset = UNSET
+    if not isinstance(dividend_type, Unset):
+        json_dividend_type = dividend_type.value
+
+    params["dividend_type"] = json_dividend_type
+
+    params["fill_data"] = fill_data
+
+    json_json: str | Unset = UNSET
+    if not isinstance(json, Unset):
+        json_json = json.value
+
+    params["json"] = json_json
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -88,7 +110,11 @@ def sync_detailed(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: DividendType | Unset = UNSET,
+    fill_data: str | Unset = "true",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
 
@@ -97,7 +123,11 @@ def sync_detailed(
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
+        fill_data (str | Unset):  Default: 'true'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,6 +143,10 @@ def sync_detailed(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     )
 
     response = client.get_httpx_client().request(
@@ -129,7 +163,11 @@ def sync(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: DividendType | Unset = UNSET,
+    fill_data: str | Unset = "true",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
@@ -138,7 +176,11 @@ def sync(
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
+        fill_data (str | Unset):  Default: 'true'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,6 +197,10 @@ def sync(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     ).parsed
 
 
@@ -165,7 +211,11 @@ async def asyncio_detailed(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: DividendType | Unset = UNSET,
+    fill_data: str | Unset = "true",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
 
@@ -174,7 +224,11 @@ async def asyncio_detailed(
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
+        fill_data (str | Unset):  Default: 'true'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,6 +244,10 @@ async def asyncio_detailed(
         start_time=start_time,
         end_time=end_time,
         count=count,
+        field_list=field_list,
+        dividend_type=dividend_type,
+        fill_data=fill_data,
+        json=json,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,7 +262,11 @@ async def asyncio(
     period: str | Unset = "1d",
     start_time: str | Unset = UNSET,
     end_time: str | Unset = UNSET,
-    count: int | Unset = UNSET,
+    count: int | Unset = -1,
+    field_list: str | Unset = UNSET,
+    dividend_type: DividendType | Unset = UNSET,
+    fill_data: str | Unset = "true",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
@@ -213,7 +275,11 @@ async def asyncio(
         period (str | Unset):  Default: '1d'.
         start_time (str | Unset):
         end_time (str | Unset):
-        count (int | Unset):
+        count (int | Unset):  Default: -1.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
+        fill_data (str | Unset):  Default: 'true'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,5 +297,9 @@ async def asyncio(
             start_time=start_time,
             end_time=end_time,
             count=count,
+            field_list=field_list,
+            dividend_type=dividend_type,
+            fill_data=fill_data,
+            json=json,
         )
     ).parsed
