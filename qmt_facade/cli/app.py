@@ -355,7 +355,7 @@ def _show_trade(output: Output, result: TradeResult) -> None:
 
 def _order_command(
     ctx: typer.Context,
-    side: str,
+    side: Side,
     symbol: str,
     price: float,
     shares: int | None,
@@ -369,7 +369,7 @@ def _order_command(
     output = Output(as_json)
     with _handled(output):
         request = validate_order(
-            side,  # type: ignore[arg-type]
+            "buy" if side is Side.buy else "sell",
             symbol,
             price,
             pct,
@@ -398,7 +398,7 @@ def _order_command(
         arguments["position_pct"] = request.position_pct
     arguments.update(price_type=request.price_type, trader_index=request.trader_index)
     title = f"{render.SIDE_NAMES[side]} {request.symbol}"
-    result = _confirm_and_send(ctx, output, title, rows, side, arguments, yes, dry_run)
+    result = _confirm_and_send(ctx, output, title, rows, side.value, arguments, yes, dry_run)
     _show_trade(output, result)
 
 
@@ -413,42 +413,31 @@ TypeOption = Annotated[
 ]
 
 
-@app.command()
-def buy(
-    ctx: typer.Context,
-    symbol: Annotated[str, typer.Argument(help="e.g. 000001 or 600000.SH")],
-    price: PriceOption,
-    shares: SharesOption = None,
-    pct: PctOption = None,
-    trader_index: TradeIndexOption = None,
-    price_type: TypeOption = 0,
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Buy by --shares or by --pct of total assets."""
-    _order_command(
-        ctx, "buy", symbol, price, shares, pct, trader_index, price_type, yes, dry_run, as_json
-    )
+def _add_order_command(side: Side, summary: str) -> None:
+    """`qmt buy` and `qmt sell`: one command body, two names."""
+
+    def command(
+        ctx: typer.Context,
+        symbol: Annotated[str, typer.Argument(help="e.g. 000001 or 600000.SH")],
+        price: PriceOption,
+        shares: SharesOption = None,
+        pct: PctOption = None,
+        trader_index: TradeIndexOption = None,
+        price_type: TypeOption = 0,
+        yes: YesOption = False,
+        dry_run: DryRunOption = False,
+        as_json: JsonOption = False,
+    ) -> None:
+        _order_command(
+            ctx, side, symbol, price, shares, pct, trader_index, price_type, yes, dry_run, as_json
+        )
+
+    command.__doc__ = summary
+    app.command(side.value)(command)
 
 
-@app.command()
-def sell(
-    ctx: typer.Context,
-    symbol: Annotated[str, typer.Argument(help="e.g. 000001 or 600000.SH")],
-    price: PriceOption,
-    shares: SharesOption = None,
-    pct: PctOption = None,
-    trader_index: TradeIndexOption = None,
-    price_type: TypeOption = 0,
-    yes: YesOption = False,
-    dry_run: DryRunOption = False,
-    as_json: JsonOption = False,
-) -> None:
-    """Sell by --shares or by --pct of the sellable position."""
-    _order_command(
-        ctx, "sell", symbol, price, shares, pct, trader_index, price_type, yes, dry_run, as_json
-    )
+_add_order_command(Side.buy, "Buy by --shares or by --pct of total assets.")
+_add_order_command(Side.sell, "Sell by --shares or by --pct of the sellable position.")
 
 
 @app.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,25 +25,19 @@ FIRST_DAY = date(2024, 1, 2)  # the simulator's day 1
 
 
 @pytest.fixture
-def own_sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
-    with SimulatorProcess(tmp_path / "sim") as process:
-        yield process
-
-
-@pytest.fixture
 def own_client(
-    own_sim: SimulatorProcess, response_contract: ResponseContract
+    fresh_sim: SimulatorProcess, response_contract: ResponseContract
 ) -> Iterator[QMTTradeClient]:
     """A signed client of a fresh simulator; its answers are checked against the spec."""
     with QMTTradeClient(
-        own_sim.base_url, client_id=own_sim.client_id, secret_key=own_sim.secret_key
+        fresh_sim.base_url, client_id=fresh_sim.client_id, secret_key=fresh_sim.secret_key
     ) as c:
         c._http.event_hooks["response"].append(response_contract.sync_hook)
         yield c
 
 
 def test_full_tick_is_typed_and_follows_the_market(
-    own_sim: SimulatorProcess, own_client: QMTTradeClient
+    fresh_sim: SimulatorProcess, own_client: QMTTradeClient
 ) -> None:
     ticks = own_client.get_full_tick(["000001", "sh600000", "128013.SZ"])
     assert isinstance(ticks, TickMap)
@@ -55,7 +48,7 @@ def test_full_tick_is_typed_and_follows_the_market(
     assert len(quote.bid_prices) == 5 and len(quote.ask_volumes) == 5
     assert quote.bid_prices[0] < quote.last_price < quote.ask_prices[0]
     assert isinstance(quote.volume, int)
-    tick(own_sim, 40)
+    tick(fresh_sim, 40)
     moved = own_client.get_full_tick("000001")["000001.SZ"]
     held = own_client.get_position_by_symbol("000001", 0)
     assert held is not None and moved.last_price == held.current_price
@@ -63,15 +56,15 @@ def test_full_tick_is_typed_and_follows_the_market(
 
 
 def test_bars_grow_by_one_each_trading_day(
-    own_sim: SimulatorProcess, own_client: QMTTradeClient
+    fresh_sim: SimulatorProcess, own_client: QMTTradeClient
 ) -> None:
     first = own_client.get_market_data("000001")
     assert isinstance(first, BarMap) and [b.date for b in first["000001.SZ"]] == [FIRST_DAY]
     closes = []
     for _ in range(2):
-        tick(own_sim, 10)
+        tick(fresh_sim, 10)
         closes.append(own_client.get_full_tick("000001")["000001.SZ"].last_price)
-        next_day(own_sim)
+        next_day(fresh_sim)
     bars = own_client.get_market_data(["000001"], period="1d", count=-1)["000001.SZ"]
     assert [b.date for b in bars] == [FIRST_DAY, date(2024, 1, 3), date(2024, 1, 4)]
     assert all(isinstance(b, Bar) and b.time.tzinfo == SHANGHAI for b in bars)
@@ -99,8 +92,8 @@ def test_bad_arguments_send_nothing(own_client: QMTTradeClient) -> None:
     assert sent == []
 
 
-def test_frames_of_real_answers(own_sim: SimulatorProcess, own_client: QMTTradeClient) -> None:
-    next_day(own_sim)
+def test_frames_of_real_answers(fresh_sim: SimulatorProcess, own_client: QMTTradeClient) -> None:
+    next_day(fresh_sim)
     frame = own_client.get_market_data(["000001", "600000"], count=5).to_frame()
     assert frame.index.names == ["symbol", "time"]
     assert sorted(set(frame.index.get_level_values("symbol"))) == ["000001.SZ", "600000.SH"]
@@ -115,13 +108,13 @@ def test_frames_of_real_answers(own_sim: SimulatorProcess, own_client: QMTTradeC
 
 
 async def test_async_client_reads_the_same(
-    own_sim: SimulatorProcess, own_client: QMTTradeClient
+    fresh_sim: SimulatorProcess, own_client: QMTTradeClient
 ) -> None:
     from qmt_facade import AsyncQMTTradeClient
 
-    next_day(own_sim)
+    next_day(fresh_sim)
     async with AsyncQMTTradeClient(
-        own_sim.base_url, client_id=own_sim.client_id, secret_key=own_sim.secret_key
+        fresh_sim.base_url, client_id=fresh_sim.client_id, secret_key=fresh_sim.secret_key
     ) as aclient:
         ticks = await aclient.get_full_tick(["000001", "600000"])
         bars = await aclient.get_market_data("000001", start_time=FIRST_DAY, count=10)
