@@ -15,6 +15,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 MISSING_HEADERS = "缺少必要的签名验证参数"
@@ -24,6 +25,7 @@ EXPIRED = "请求时间戳过期"
 UNKNOWN_CLIENT = "无效的客户端ID"
 BAD_SIGNATURE = "签名验证失败"
 NOT_LOGGED_IN = "未登录，请先登录"
+WRONG_CLIENT_SECRET = "客户端密钥错误"  # upstream line only (URL secret)
 
 SESSION_COOKIE = "session"
 SESSION_MAX_AGE = 31 * 24 * 3600  # Flask's default permanent-session lifetime
@@ -54,8 +56,62 @@ def compute_signature(secret: str, message: str) -> str:
     return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """The three signature fields of a request ("" when absent)."""
+
+    client_id: str
+    timestamp: str
+    signature: str
+
+
+def header_credentials(headers: Mapping[str, str]) -> Credentials:
+    """The main line reads the X-* headers only."""
+    return Credentials(
+        headers.get("x-client-id", ""),
+        headers.get("x-timestamp", ""),
+        headers.get("x-signature", ""),
+    )
+
+
+def header_or_query_credentials(
+    headers: Mapping[str, str], query: Mapping[str, str]
+) -> Credentials:
+    """The upstream line falls back to ``client_id``/``timestamp``/``signature`` in the query."""
+    return Credentials(
+        headers.get("x-client-id") or query.get("client_id", ""),
+        headers.get("x-timestamp") or query.get("timestamp", ""),
+        headers.get("x-signature") or query.get("signature", ""),
+    )
+
+
+@dataclass(frozen=True)
+class UrlSecretVerdict:
+    used: bool  # both client_id and client_secret were in the query, non-empty
+    problem: str | None = None  # the 401 message, or None when they match
+
+
+def check_url_secret(
+    query: Mapping[str, str], secret_for: Callable[[str], str | None]
+) -> UrlSecretVerdict:
+    """The upstream line's ``?client_id=&client_secret=``: decides alone when both are given.
+
+    No timestamp, no signature; the X-* headers are ignored. Either one
+    missing or empty: not used (the request goes on to signature checking).
+    """
+    client_id, secret = query.get("client_id", ""), query.get("client_secret", "")
+    if not (client_id and secret):
+        return UrlSecretVerdict(used=False)
+    expected = secret_for(client_id)
+    if expected is None:
+        return UrlSecretVerdict(used=True, problem=UNKNOWN_CLIENT)
+    if not hmac.compare_digest(secret.encode("utf-8"), expected.encode("utf-8")):
+        return UrlSecretVerdict(used=True, problem=WRONG_CLIENT_SECRET)
+    return UrlSecretVerdict(used=True)
+
+
 class SignatureVerifier:
-    """Checks the three X-* headers; returns None when valid, else the 401 message."""
+    """Checks the three signature fields; returns None when valid, else the 401 message."""
 
     def __init__(
         self,
@@ -69,16 +125,18 @@ class SignatureVerifier:
 
     def verify(
         self,
-        headers: Mapping[str, str],
+        credentials: Credentials,
         method: str,
         path: str,
         query: str,
         body: str,
         missing_message: str = MISSING_HEADERS,
     ) -> str | None:
-        client_id = headers.get("x-client-id", "")
-        timestamp = headers.get("x-timestamp", "")
-        signature = headers.get("x-signature", "")
+        client_id, timestamp, signature = (
+            credentials.client_id,
+            credentials.timestamp,
+            credentials.signature,
+        )
         if not (client_id and timestamp and signature):
             return missing_message
         try:

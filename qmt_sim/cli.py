@@ -1,17 +1,18 @@
 """Command line: ``qmt-sim`` / ``python -m qmt_sim``.
 
-python -m qmt_sim [--config FILE] [--db FILE] [--host 127.0.0.1] [--port 9091]
+python -m qmt_sim [--config FILE] [--db FILE] [--host 127.0.0.1] [--port 9091] [--line main]
 python -m qmt_sim next-day --db FILE [--config FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from pathlib import Path
 
-from .config import ConfigError, SimConfig, load_config
+from .config import SERVER_LINES, ConfigError, SimConfig, load_config
 
 DEFAULT_DB = "qmt-sim.sqlite3"
 
@@ -28,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
     )
     parser.add_argument("--port", type=int, default=9091, help="port (default: 9091)")
+    parser.add_argument(
+        "--line",
+        choices=SERVER_LINES,
+        help="which real server line to play (overrides server.line; default: main)",
+    )
     parser.add_argument(
         "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
     )
@@ -51,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"qmt-sim: {exc}", file=sys.stderr)
         return 2
+    if args.line is not None:
+        config = dataclasses.replace(
+            config, server=dataclasses.replace(config.server, line=args.line)
+        )
     if args.command == "next-day":
         return _next_day(config, Path(args.db))
     return _serve(config, Path(args.db), args.host, args.port, args.log_level, args.access_log)
@@ -82,7 +92,8 @@ def _serve(
         print(f"qmt-sim: cannot start: {exc}", file=sys.stderr)
         return 2
     print(
-        f"qmt-sim listening on http://{host}:{port} (db: {db.resolve()}, config: {config.source})",
+        f"qmt-sim listening on http://{host}:{port} ({config.server.line} line, "
+        f"db: {db.resolve()}, config: {config.source})",
         flush=True,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)

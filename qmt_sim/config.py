@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+SERVER_LINES = ("main", "upstream")
+
 
 class ConfigError(ValueError):
     """A missing or invalid configuration; the message is one line."""
@@ -46,6 +48,9 @@ class AccountSeed:
     nick_name: str
     cash: float
     positions: tuple[PositionSeed, ...]
+    # The real server's per-account code; it names the orders it places itself
+    # ``quant_<account_type>`` (every order on the upstream line).
+    account_type: int = 1001
 
 
 @dataclass(frozen=True)
@@ -57,10 +62,14 @@ class MarketConfig:
     volume_per_tick: int = 100_000
     volatility: float = 0.002
     repo_rate: float = 0.02
+    # Off switches for a frozen paper book (a broker that has executed nothing yet).
+    moves: bool = True  # False: prices never change
+    fills: bool = True  # False: no order ever executes; accepted orders rest as 已报
 
 
 @dataclass(frozen=True)
 class FeeConfig:
+    enabled: bool = True  # False: no commission, no stamp duty
     commission_rate: float = 0.00025
     min_commission: float = 5.0
     stamp_duty_rate: float = 0.0005
@@ -71,6 +80,11 @@ class ServerConfig:
     signature_timeout: int = 300
     session_secret: str = "change-me"
     max_body_bytes: int = 64 * 1024
+    line: str = "main"  # which public server line to play: main | upstream
+    market_data: bool = True  # serve /qmt/data/api/* (on main: a documented superset)
+    # How many post-order notifications (the real server's DingTalk message) fail
+    # from the start; reproduces the server-side double buy (server-protocol.md §5).
+    notification_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,16 @@ class _Checker:
             raise self.fail(key, f"must be a number {relation} {minimum:g}")
         return float(value)
 
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+    def choice(self, value: Any, key: str, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            raise self.fail(key, f"must be one of {', '.join(allowed)}")
+        return str(value)
+
     def integer(self, value: Any, key: str, minimum: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(key, f"must be an integer >= {minimum}")
@@ -224,6 +248,8 @@ def _parse_account(check: _Checker, raw: Any, key: str, index: int) -> AccountSe
         nick_name=str(nick) if nick else f"账户{index + 1}",
         cash=check.number(item.get("cash"), f"{key}.cash"),
         positions=positions,
+        # 1001, 1002, ... as the protocol reference observed on a two-account server.
+        account_type=check.integer(item.get("account_type", 1001 + index), f"{key}.account_type"),
     )
 
 
@@ -261,6 +287,8 @@ def _parse_market(check: _Checker, raw: Any) -> MarketConfig:
         ),
         volatility=check.number(item.get("volatility", defaults.volatility), "market.volatility"),
         repo_rate=check.number(item.get("repo_rate", defaults.repo_rate), "market.repo_rate"),
+        moves=check.boolean(item.get("moves", defaults.moves), "market.moves"),
+        fills=check.boolean(item.get("fills", defaults.fills), "market.fills"),
     )
 
 
@@ -268,6 +296,7 @@ def _parse_fees(check: _Checker, raw: Any) -> FeeConfig:
     item = check.optional_mapping(raw, "fees")
     defaults = FeeConfig()
     return FeeConfig(
+        enabled=check.boolean(item.get("enabled", defaults.enabled), "fees.enabled"),
         commission_rate=check.number(
             item.get("commission_rate", defaults.commission_rate), "fees.commission_rate"
         ),
@@ -296,6 +325,14 @@ def _parse_server(check: _Checker, raw: Any) -> ServerConfig:
             item.get("max_body_bytes", defaults.max_body_bytes),
             "server.max_body_bytes",
             minimum=1024,
+        ),
+        line=check.choice(item.get("line", defaults.line), "server.line", SERVER_LINES),
+        market_data=check.boolean(
+            item.get("market_data", defaults.market_data), "server.market_data"
+        ),
+        notification_failures=check.integer(
+            item.get("notification_failures", defaults.notification_failures),
+            "server.notification_failures",
         ),
     )
 

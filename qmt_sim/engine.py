@@ -15,16 +15,23 @@ Every public method runs in one SQLite transaction, committed before it returns.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from . import market as mk
 from .config import SimConfig
 from .market import MILLI, REVERSE_REPO_SYMBOL, REVERSE_REPO_UNIT, BarReplay
+from .notifier import Notifier
 from .store import Account, Order, Position, Quote, Store, Tx
+
+log = logging.getLogger("qmt_sim")
+
+Number = int | float  # a JSON number as the client sent it
 
 STATUS_NAMES = {
     48: "未报",
@@ -42,19 +49,29 @@ STATUS_NAMES = {
 REPORTED, PART_CANCELLED, CANCELLED, PART_FILLED, FILLED, JUNK = 50, 53, 54, 55, 56, 57
 CANCELABLE = (48, 49, 50, 55)
 MATCHABLE = (REPORTED, PART_FILLED)
-SUPPORTED_PRICE_TYPES = (0, 1, 2, 3, 5)
-IOC_PRICE_TYPE = 2
+# xtquant's price types (xtconstant), the codes orders carry on the wire.
+FIX_PRICE = 11
+LATEST_PRICE = 5
+SH_BEST_FIVE_CANCEL, SZ_BEST_FIVE_CANCEL = 42, 47  # 最优五档即时成交剩余撤销
+PEER_PRICE_FIRST, MINE_PRICE_FIRST = 44, 45  # 对手方最优, 本方最优
+IOC_PRICE_TYPES = (SH_BEST_FIVE_CANCEL, SZ_BEST_FIVE_CANCEL)
+BEST_FIVE_CANCEL = -2  # placeholder for "42 or 47, by exchange"
+# The API's price_type (request) -> xtquant's, as the real server's order_dif_type maps it.
+BROKER_PRICE_TYPES: dict[Any, int] = {
+    0: FIX_PRICE,
+    1: LATEST_PRICE,
+    2: BEST_FIVE_CANCEL,
+    3: MINE_PRICE_FIRST,
+    5: PEER_PRICE_FIRST,
+}
+RETRY_ATTEMPTS = 3  # the real server's buy-by-ratio loop
+REPO_MINIMUM = 1000  # CNY; the repo lends in units of 10 张 of 100 CNY
 FIRST_TRADING_DATE = dt.date(2024, 1, 2)
 REPO_LIQUIDITY = 10**9  # the repo market never runs dry
 
 
 def to_milli(yuan: float) -> int:
     return math.floor(yuan * MILLI + 0.5)
-
-
-def price_milli(price: float) -> int:
-    """A positive price in milli-yuan (never 0, so sizing cannot divide by zero)."""
-    return max(1, to_milli(price))
 
 
 def to_yuan(milli: int) -> float:
@@ -64,10 +81,6 @@ def to_yuan(milli: int) -> float:
 def fen(milli: float) -> int:
     """Round a milli-yuan amount half-up to whole fen (0.01 CNY), as brokers bill."""
     return math.floor(milli / 10 + 0.5) * 10
-
-
-def fmt_price(price: float) -> str:
-    return f"{price:g}"
 
 
 def trading_date(day: int) -> dt.date:
@@ -81,6 +94,36 @@ def trading_date(day: int) -> dt.date:
     return date
 
 
+class Sizing(Protocol):
+    """How a server line sizes orders: the lot of a symbol and the word for its unit."""
+
+    def lot(self, symbol: str) -> int: ...
+
+    def unit(self, symbol: str) -> str: ...
+
+
+class BoardLots:
+    """The main line's sizing: 10 张 for convertible bonds, 100 股 for everything else."""
+
+    def lot(self, symbol: str) -> int:
+        return mk.lot_size(symbol)
+
+    def unit(self, symbol: str) -> str:
+        return mk.unit_name(symbol)
+
+
+@dataclass(frozen=True)
+class DailyBar:
+    date: dt.date
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: int  # shares / 张
+    amount: float
+    pre_close: float
+
+
 class Engine:
     def __init__(
         self,
@@ -88,9 +131,13 @@ class Engine:
         config: SimConfig,
         replay: BarReplay | None = None,
         clock: Callable[[], float] = time.time,
+        sizing: Sizing | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self.store = store
         self.config = config
+        self.sizing: Sizing = sizing or BoardLots()
+        self.notifier = notifier or Notifier(config.server.notification_failures)
         if replay is None and config.market.bars_csv:
             replay = BarReplay.from_csv(config.market.bars_csv)
         self.replay = replay
@@ -160,9 +207,11 @@ class Engine:
 
     def _position_view(self, tx: Tx, pos: Position) -> dict[str, Any]:
         last = self._quote(tx, pos.symbol).last
-        avg = pos.cost / pos.volume if pos.volume else 0.0
-        cost_value = pos.cost
-        profit = pos.volume * last - cost_value
+        avg_price = round(pos.cost / pos.volume / MILLI, 4) if pos.volume else 0.0
+        current_price = to_yuan(last)
+        # Profit as the real server computes it from xtquant's floats, unrounded.
+        cost_value = pos.volume * avg_price if avg_price > 0 else 0
+        profit = pos.volume * current_price - cost_value if cost_value > 0 else 0
         return {
             "symbol": pos.symbol,
             "name": mk.KNOWN_NAMES.get(pos.symbol, pos.symbol),
@@ -170,12 +219,11 @@ class Engine:
             "can_use_volume": pos.can_use_volume,
             "frozen_volume": pos.frozen_volume,
             "market_value": to_yuan(pos.volume * last),
-            "avg_price": round(avg / MILLI, 4),
+            "avg_price": avg_price,
             "open_price": round((pos.open_cost / pos.volume if pos.volume else 0.0) / MILLI, 4),
-            "current_price": to_yuan(last),
-            "profit": to_yuan(profit),
-            # percent, like the real server
-            "profit_ratio": round(profit / cost_value * 100, 4) if cost_value > 0 else 0,
+            "current_price": current_price,
+            "profit": profit,
+            "profit_ratio": profit / cost_value * 100 if cost_value > 0 else 0,  # percent
         }
 
     def _market_value(self, tx: Tx, idx: int) -> int:
@@ -199,162 +247,214 @@ class Engine:
             return [order_view(o) for o in orders if not cancelable_only or o.status in CANCELABLE]
 
     # --------------------------------------------------- server-layer trading
-    def buy_by_pct(
-        self, idx: int, symbol: str, price: float, pct: float, price_type: object, strategy: str
+    # These follow the real server's account wrapper (qmt_trade.py): sizing in
+    # float CNY exactly as Python computes it there, its result dicts and
+    # messages, and its notifications. Numbers the request sent (price, pct,
+    # shares, reserve) are kept as sent: the messages print them as Python would.
+    def house_strategy(self, idx: int) -> str:
+        """The strategy name the real server gives orders it names itself."""
+        seeds = self.config.accounts
+        account_type = seeds[idx].account_type if idx < len(seeds) else 1001 + idx
+        return f"quant_{account_type}"
+
+    def buy_target_pct(
+        self, idx: int, symbol: str, price: Number, pct: Any, price_type: Any, strategy: str
     ) -> dict[str, Any]:
-        """Buy total_asset × pct, capped at cash, floored to the lot (``trade_target_pct``)."""
+        """Buy by ratio inside the server's retry loop (``trade_target_pct``).
+
+        Each attempt sizes and places the order, then notifies; if anything
+        raises, the notification included, the whole buy is redone. So a failed
+        notification leaves the first order live and places a second one, and
+        the answer reports only the last (server-protocol.md §5).
+        """
+        last: Exception | None = None
+        for attempt in range(RETRY_ATTEMPTS):
+            try:
+                result = self.buy_by_pct(idx, symbol, price, pct, price_type, strategy)
+                self.notifier.send(str(result))
+                return result
+            except Exception as exc:
+                log.warning("buy by ratio, attempt %s of trader %s failed: %s", attempt, idx, exc)
+                last = exc
+        return {
+            "success": False,
+            "symbol": symbol,  # unsuffixed: the loop fails before the symbol is converted
+            "order_num": 0,
+            "price": price,
+            "value": 0,
+            "order_result": None,
+            "message": f"获取账户信息失败，重试{RETRY_ATTEMPTS}次后仍然失败: {last}",
+        }
+
+    def buy_by_pct(
+        self, idx: int, symbol: str, price: Number, pct: Any, price_type: Any, strategy: str
+    ) -> dict[str, Any]:
+        """One attempt: total_asset × pct capped at cash, floored to the lot (``trade_buy``)."""
         with self._lock, self.store.transaction() as tx:
-            symbol = mk.normalize_symbol(symbol)
-            refused = _price_type_refusal(symbol, price, price_type)
-            if refused:
-                return refused
             account = tx.account(idx)
-            total = account.cash + account.frozen_cash + self._market_value(tx, idx)
-            value = min(total * pct, account.cash)
-            lot, unit = mk.lot_size(symbol), mk.unit_name(symbol)
-            order_num = math.floor(value / price_milli(price) / lot) * lot
+            cash = to_yuan(account.cash)
+            total = to_yuan(account.cash + account.frozen_cash + self._market_value(tx, idx))
+            value = min(total * pct, cash)  # a string pct raises here, as on the real server
+            symbol = mk.normalize_symbol(symbol)
+            lot, unit = self.sizing.lot(symbol), self.sizing.unit(symbol)
+            order_num = math.floor(value / price / lot) * lot
             if order_num <= 0:
-                return _failure(
-                    symbol,
-                    price,
-                    f"指定仓位资金不足: 最低{lot}{unit}需要:{price * lot:.2f}, "
-                    f"当前可用:{to_yuan(account.cash)}",
-                )
-            order = self._submit(
-                tx, idx, "buy", symbol, order_num, price, _as_int(price_type), strategy
-            )
-            return _submitted(
-                order, price, f"买入订单提交成功: {symbol} {order_num}{unit} 价格{fmt_price(price)}"
-            )
+                return {
+                    "success": False,
+                    "symbol": symbol,
+                    "order_num": 0,
+                    "price": price,
+                    "error": "Insufficient funds",
+                    "message": f"指定仓位资金不足: 最低{lot}{unit}需要:{price * lot:.2f}, "
+                    f"当前可用:{cash}",
+                }
+            return self._place(tx, idx, "buy", symbol, order_num, price, price_type, strategy)
 
     def buy_shares(
-        self, idx: int, symbol: str, price: float, shares: float, price_type: object, strategy: str
+        self, idx: int, symbol: str, price: Number, shares: Number, price_type: Any, strategy: str
     ) -> dict[str, Any]:
-        """Buy a number of shares; silently reduced to what the cash buys (``trade_buy_shares``)."""
+        """Buy a quantity, silently reduced to what the cash buys (``trade_buy_shares``)."""
         with self._lock, self.store.transaction() as tx:
             symbol = mk.normalize_symbol(symbol)
-            refused = _price_type_refusal(symbol, price, price_type)
-            if refused:
-                return refused
-            account = tx.account(idx)
-            lot, unit = mk.lot_size(symbol), mk.unit_name(symbol)
-            required = shares * price_milli(price)
-            note = ""
-            if required > account.cash:
-                affordable = math.floor(account.cash / price_milli(price) / lot) * lot
-                if affordable <= 0:
-                    return _failure(
-                        symbol,
-                        price,
-                        f"资金不足，无法买入: 需要{to_yuan(int(required))}, "
-                        f"可用{to_yuan(account.cash)}",
+            lot, unit = self.sizing.lot(symbol), self.sizing.unit(symbol)
+            cash = to_yuan(tx.account(idx).cash)
+            required = shares * price
+            if required > cash:
+                shares = math.floor(cash / price / lot) * lot
+                if shares <= 0:
+                    return _refusal(
+                        symbol, price, 0, f"资金不足，无法买入: 需要{required}, 可用{cash}"
                     )
-                note = (
-                    f"资金不足，已按可用资金将数量从{_num(shares)}{unit}调整为{affordable}{unit}; "
-                )
-                shares = affordable
-            order_num = int(shares // lot) * lot
+            order_num = int(shares / lot) * lot
             if order_num <= 0:
-                return _failure(symbol, price, f"{unit}数不足{lot}{unit}: {_num(shares)}")
-            order = self._submit(
-                tx, idx, "buy", symbol, order_num, price, _as_int(price_type), strategy
-            )
-            return _submitted(
-                order,
-                price,
-                f"{note}买入订单提交成功: {symbol} {order_num}{unit} 价格{fmt_price(price)}",
-            )
+                return _refusal(symbol, price, order_num, f"{unit}数不足{lot}{unit}: {shares}")
+            return self._place(tx, idx, "buy", symbol, order_num, price, price_type, strategy)
 
     def sell_shares(
-        self, idx: int, symbol: str, price: float, shares: float, price_type: object, strategy: str
+        self, idx: int, symbol: str, price: Number, shares: Any, price_type: Any, strategy: str
     ) -> dict[str, Any]:
-        """Sell a number of shares of a held symbol (``trade_sell``)."""
+        """Sell a quantity; 0 sells the whole sellable position (``trade_sell``)."""
         with self._lock, self.store.transaction() as tx:
             symbol = mk.normalize_symbol(symbol)
             return self._sell(tx, idx, symbol, price, shares, price_type, strategy)
 
-    def sell_by_pct(
-        self, idx: int, symbol: str, price: float, pct: float, price_type: object, strategy: str
+    def sell_target_pct(
+        self, idx: int, symbol: str, price: Number, pct: Any, price_type: Any, strategy: str
     ) -> dict[str, Any]:
-        """Sell floor(can_use_volume × pct / lot) × lot (``trade_sell_target_pct``)."""
+        """Sell by ratio, then notify (``trade_sell_target_pct``).
+
+        The quantity floors to the lot; when that is 0 the server sells the
+        WHOLE sellable position. A failed notification raises out of here after
+        the order was placed: the route then reports ``status: failed``.
+        """
         with self._lock, self.store.transaction() as tx:
             symbol = mk.normalize_symbol(symbol)
             pos = tx.position(idx, symbol)
             if pos is None:
-                return _failure(symbol, price, f"未持有该股票: {symbol}")
-            lot = mk.lot_size(symbol)
-            order_num = math.floor(pos.can_use_volume * pct / lot) * lot
-            return self._sell(tx, idx, symbol, price, order_num, price_type, strategy)
+                return _refusal(symbol, price, 0, f"未持有该股票: {symbol}")
+            lot = self.sizing.lot(symbol)
+            order_num = int(pos.can_use_volume * pct / lot) * lot
+            result = self._sell(tx, idx, symbol, price, order_num, price_type, strategy)
+        self.notifier.send(str(result))
+        return result
 
     def _sell(
         self,
         tx: Tx,
         idx: int,
         symbol: str,
-        price: float,
-        shares: float,
-        price_type: object,
+        price: Number,
+        order_num: Any,
+        price_type: Any,
         strategy: str,
     ) -> dict[str, Any]:
-        refused = _price_type_refusal(symbol, price, price_type)
-        if refused:
-            return refused
-        if tx.position(idx, symbol) is None:
-            return _failure(symbol, price, f"未持有该股票: {symbol}")
-        lot, unit = mk.lot_size(symbol), mk.unit_name(symbol)
-        order_num = int(shares)
+        pos = tx.position(idx, symbol)
+        if pos is None:
+            return _refusal(symbol, price, 0, f"未持有该股票: {symbol}")
+        if order_num is None or order_num == 0:
+            order_num = pos.can_use_volume
+        lot, unit = self.sizing.lot(symbol), self.sizing.unit(symbol)
         if order_num < lot:
-            return _failure(
-                symbol, price, f"卖出{unit}数不足{lot}{unit}: {_num(shares)}", order_num
-            )
-        order = self._submit(
-            tx, idx, "sell", symbol, order_num, price, _as_int(price_type), strategy
-        )
-        return _submitted(
-            order, price, f"卖出订单提交成功: {symbol} {order_num}{unit} 价格{fmt_price(price)}"
-        )
+            return _refusal(symbol, price, order_num, f"卖出{unit}数不足{lot}{unit}: {order_num}")
+        return self._place(tx, idx, "sell", symbol, order_num, price, price_type, strategy)
 
-    def reverse_repo(self, idx: int, reserve_amount: float) -> dict[str, Any]:
-        """Lend cash − reserve overnight via 131810.SZ in units of 10 张 (1,000 CNY)."""
+    def _place(
+        self,
+        tx: Tx,
+        idx: int,
+        side: str,
+        symbol: str,
+        order_num: Number,
+        price: Number,
+        price_type: Any,
+        strategy: str,
+    ) -> dict[str, Any]:
+        """Map the API's price type to xtquant's and submit (``order_dif_type``)."""
+        code = broker_price_type(price_type, symbol)
+        if code is None:
+            return {"success": False, "message": f"错误：不支持的价格类型 {price_type}"}
+        sent_price = price if code == FIX_PRICE else 0  # market kinds send price 0
+        order = self._submit(tx, idx, side, symbol, int(order_num), sent_price, code, strategy)
+        verb = "买入" if side == "buy" else "卖出"
+        # Like the real server, success only means "submitted": a broker rejection
+        # (废单 57) is visible later through /order and /orders.
+        return {
+            "success": True,
+            "symbol": symbol,
+            "order_num": order_num,
+            "price": price,
+            "value": order_num * price,
+            "order_id": order.order_id,
+            # "限价单" and "股" whatever the price type and the instrument, as there.
+            "message": f"{verb}限价单提交成功: {symbol} {order_num}股 @{price}, "
+            f"OrderID: {order.order_id}",
+        }
+
+    def reverse_repo(self, idx: int, reserve_amount: Any) -> dict[str, Any]:
+        """Lend cash − reserve through 131810.SZ in units of 10 张 (main line ``nhg``)."""
         with self._lock, self.store.transaction() as tx:
-            account = tx.account(idx)
-            usable = account.cash - to_milli(reserve_amount)
-            order_num = max(0, math.floor(usable / REVERSE_REPO_UNIT / 10) * 10)
-            # The real server's repo outcome carries no "price" field.
-            details = {
+            cash = to_yuan(tx.account(idx).cash)
+            usable = cash - reserve_amount
+            details: dict[str, Any] = {
                 "symbol": REVERSE_REPO_SYMBOL,
-                "order_num": order_num,
-                "order_amount": to_yuan(order_num * REVERSE_REPO_UNIT),
-                "available_cash": to_yuan(account.cash),
+                "order_num": 0,
+                "available_cash": cash,
                 "reserve_amount": reserve_amount,
-                "usable_cash": to_yuan(max(0, usable)),
+                "usable_cash": usable,
             }
-            if order_num <= 0:
-                message = (
-                    f"逆回购资金不足: 最低需要1000元, 当前可用{to_yuan(max(0, usable))}元"
-                )
+            if usable < REPO_MINIMUM:
+                message = f"逆回购资金不足: 最低需要{REPO_MINIMUM}元, 当前可用{usable}元"
                 return {"success": False, **details, "message": message}
-            order = self._submit(
-                tx,
-                idx,
-                "buy",
-                REVERSE_REPO_SYMBOL,
-                order_num,
-                to_yuan(REVERSE_REPO_UNIT),
-                1,
-                "逆回购",
-            )
-            amount = details["order_amount"]
+            order_num = math.floor(usable / 100 / 10) * 10
+            amount = order_num * 100
+            order = self._lend(tx, idx, order_num)
             message = (
-                f"逆回购订单提交成功: {order_num}张(约{amount:g}元), "
-                f"保留{reserve_amount:g}元, OrderID: {order.order_id}"
+                f"逆回购订单提交成功: {order_num}张(约{amount}元), 保留{reserve_amount}元, "
+                f"OrderID: {order.order_id}"
             )
             return {
-                "success": order.status != JUNK,
+                "success": True,
                 **details,
+                "order_num": order_num,
+                "order_amount": amount,
                 "order_id": order.order_id,
                 "message": message,
             }
+
+    def lend_all_cash(self, idx: int) -> None:
+        """Upstream ``nhg``: lend ALL cash, floor(cash / 1000) × 10 张, and report nothing."""
+        with self._lock, self.store.transaction() as tx:
+            order_num = math.floor(to_yuan(tx.account(idx).cash) / REPO_MINIMUM) * 10
+            if order_num > 0:
+                self._lend(tx, idx, order_num)
+
+    def _lend(self, tx: Tx, idx: int, order_num: int) -> Order:
+        # xtquant books lending as a SELL of R-001 at the latest price, price 0, no strategy.
+        return self._submit(tx, idx, "sell", REVERSE_REPO_SYMBOL, order_num, 0, LATEST_PRICE, "")
+
+    def send_message(self, text: str) -> None:
+        """``/send_msg``: relay a notification (raises when a failure is configured)."""
+        self.notifier.send(text)
 
     def cancel_order(self, idx: int, order_id: Any) -> dict[str, Any]:
         with self._lock, self.store.transaction() as tx:
@@ -378,15 +478,28 @@ class Engine:
             }
 
     def cancel_side(self, idx: int, side: str) -> int:
-        """Cancel every 已报/部成 order of one side; returns how many were cancelled."""
-        with self._lock, self.store.transaction() as tx:
+        """Cancel every 已报/部成 order of one side, notifying after each (``cancel_all_orders``).
+
+        A failed notification raises after that cancel and skips the rest.
+        Returns how many orders were cancelled.
+        """
+        with self.store.transaction() as tx:
             tx.account(idx)
-            orders = [
-                o for o in tx.open_orders(MATCHABLE) if o.account_idx == idx and o.side == side
+            targets = [
+                o.order_id
+                for o in tx.open_orders(MATCHABLE)
+                if o.account_idx == idx and o.side == side
             ]
-            for order in orders:
+        cancelled = 0
+        for order_id in targets:
+            with self._lock, self.store.transaction() as tx:
+                order = tx.order(order_id)
+                if order is None or order.status not in MATCHABLE:
+                    continue  # filled or cancelled meanwhile
                 self._cancel(tx, order)
-            return len(orders)
+                cancelled += 1
+            self.notifier.send(f"撤单 {order_id} 成功")
+        return cancelled
 
     # ------------------------------------------------------------ the broker
     def _submit(
@@ -396,16 +509,20 @@ class Engine:
         side: str,
         symbol: str,
         volume: int,
-        price: float,
+        price: Number,
         price_type: int,
         strategy: str,
     ) -> Order:
-        """Accept an order like a broker would: freeze, reject as 废单, or match."""
+        """Accept an order like a broker would: freeze, reject as 废单, or match.
+
+        ``price_type`` is xtquant's code and ``price`` what was sent with it (0
+        for the market kinds), which is what the order then shows.
+        """
         quote = self._quote(tx, symbol)
         tick = mk.tick_size(symbol)
         # A limit order rests at its price; market types execute at the current
         # price and any remainder rests there (or is cancelled for IOC).
-        limit = mk.round_to_tick(to_milli(price), tick) if price_type == 0 else quote.last
+        limit = mk.round_to_tick(to_milli(price), tick) if price_type == FIX_PRICE else quote.last
         order = Order(
             order_id=tx.next_order_id(),
             account_idx=idx,
@@ -417,7 +534,7 @@ class Engine:
             price=to_milli(price),
             limit_price=limit,
             price_type=price_type,
-            ioc=int(price_type == IOC_PRICE_TYPE),
+            ioc=int(price_type in IOC_PRICE_TYPES),
             traded_volume=0,
             traded_value=0,
             commission=0,
@@ -433,18 +550,21 @@ class Engine:
             return order
         self._freeze(tx, order)
         tx.insert_order(order)
-        self._match(tx, order, quote)
-        if order.ioc and order.status in MATCHABLE:
-            self._cancel(tx, order)
+        # Without fills nothing executes, IOC included: a broker that has done nothing yet.
+        # The repo auction matches on the next market tick, so a new repo order rests first.
+        if self.config.market.fills and symbol != REVERSE_REPO_SYMBOL:
+            self._match(tx, order, quote)
+            if order.ioc and order.status in MATCHABLE:
+                self._cancel(tx, order)
         tx.save_quote(quote)
         return order
 
     def _reject_reason(self, tx: Tx, order: Order, quote: Quote) -> str:
-        if order.symbol != REVERSE_REPO_SYMBOL and order.price_type == 0:
+        if order.symbol != REVERSE_REPO_SYMBOL and order.price_type == FIX_PRICE:
             low, high = mk.price_band(order.symbol, quote.prev_close)
             if not low <= order.limit_price <= high:
                 return f"委托价格超出涨跌停范围[{to_yuan(low)}, {to_yuan(high)}]"
-        if order.side == "buy":
+        if _pays_cash(order):
             if tx.account(order.account_idx).cash < self._buy_freeze(order):
                 return "可用资金不足"
         else:
@@ -458,7 +578,7 @@ class Engine:
         return value + self._commission_due(order.symbol, value)
 
     def _freeze(self, tx: Tx, order: Order) -> None:
-        if order.side == "buy":
+        if _pays_cash(order):
             account = tx.account(order.account_idx)
             order.frozen_cash = self._buy_freeze(order)
             account.cash -= order.frozen_cash
@@ -472,12 +592,14 @@ class Engine:
 
     def _commission_due(self, symbol: str, cumulative_value: int) -> int:
         """Commission for an order's total traded value so far (minimum applies per order)."""
-        if symbol == REVERSE_REPO_SYMBOL or cumulative_value <= 0:
-            return 0
         fees = self.config.fees
+        if not fees.enabled or symbol == REVERSE_REPO_SYMBOL or cumulative_value <= 0:
+            return 0
         return fen(max(cumulative_value * fees.commission_rate, fees.min_commission * MILLI))
 
     def _crosses(self, order: Order, price: int) -> bool:
+        if order.symbol == REVERSE_REPO_SYMBOL:
+            return True  # lending at the latest price always finds a borrower
         return price <= order.limit_price if order.side == "buy" else price >= order.limit_price
 
     def _match(self, tx: Tx, order: Order, quote: Quote) -> None:
@@ -496,11 +618,12 @@ class Engine:
         order.traded_value += value
         order.commission += commission
         order.status = FILLED if order.remaining == 0 else PART_FILLED
-        if order.side == "buy":
+        if _pays_cash(order):
             self._settle_buy(tx, order, volume, value, commission)
             stamp = 0
         else:
-            stamp = fen(value * self.config.fees.stamp_duty_rate)
+            fees = self.config.fees
+            stamp = fen(value * fees.stamp_duty_rate) if fees.enabled else 0
             self._settle_sell(tx, order, volume, value - commission - stamp)
         quote.liquidity -= volume
         quote.day_volume += volume
@@ -544,7 +667,7 @@ class Engine:
     def _cancel(self, tx: Tx, order: Order) -> None:
         """Cancel the unfilled rest of an order and release what it froze."""
         order.status = PART_CANCELLED if order.traded_volume else CANCELLED
-        if order.side == "buy":
+        if _pays_cash(order):
             account = tx.account(order.account_idx)
             account.frozen_cash -= order.frozen_cash
             account.cash += order.frozen_cash
@@ -572,12 +695,15 @@ class Engine:
         start = self.replay.first_price(symbol) if self.replay else None
         if start is None:
             start = mk.base_price(self.config.market.seed, symbol, self.config.market.prices)
-        liquidity = (
-            REPO_LIQUIDITY if symbol == REVERSE_REPO_SYMBOL else self.config.market.volume_per_tick
-        )
+        liquidity = self._quote_liquidity(symbol)
         quote = Quote(symbol, start, start, start, start, start, 0, 0, 0, liquidity)
         tx.save_quote(quote)
         return quote
+
+    def _quote_liquidity(self, symbol: str) -> int:
+        return (
+            REPO_LIQUIDITY if symbol == REVERSE_REPO_SYMBOL else self.config.market.volume_per_tick
+        )
 
     def _advance(self, quote: Quote) -> None:
         steps = quote.steps + 1
@@ -600,14 +726,23 @@ class Engine:
         quote.liquidity = REPO_LIQUIDITY if quote.symbol == REVERSE_REPO_SYMBOL else step.liquidity
 
     def tick(self, steps: int = 1) -> dict[str, Any]:
-        """Advance every symbol ``steps`` times, matching resting orders after each step."""
+        """Advance every symbol ``steps`` times, matching resting orders after each step.
+
+        With ``market.moves: false`` prices stay where they are (liquidity is
+        still renewed); with ``market.fills: false`` nothing is matched.
+        """
+        market = self.config.market
         for _ in range(steps):
             with self._lock, self.store.transaction() as tx:
                 tx.set_meta("tick", str(self._tick(tx) + 1))
                 for quote in tx.quotes():
-                    self._advance(quote)
-                    for order in tx.open_orders(MATCHABLE, quote.symbol):
-                        self._match(tx, order, quote)
+                    if market.moves:
+                        self._advance(quote)
+                    else:
+                        quote.liquidity = self._quote_liquidity(quote.symbol)
+                    if market.fills:
+                        for order in tx.open_orders(MATCHABLE, quote.symbol):
+                            self._match(tx, order, quote)
                     tx.save_quote(quote)
         return self.clock_info()
 
@@ -652,57 +787,45 @@ class Engine:
             }
 
     # ----------------------------------------------------------- market data
-    def full_tick(self, symbols: list[str]) -> dict[str, Any]:
-        with self._lock, self.store.transaction() as tx:
-            date = trading_date(self._day(tx)).strftime("%Y%m%d")
-            result: dict[str, Any] = {}
-            for raw in symbols:
-                symbol = mk.normalize_symbol(raw)
-                q = self._quote(tx, symbol)
-                tick = mk.tick_size(symbol)
-                result[symbol] = {
-                    "timetag": f"{date} tick {self._tick(tx)}",
-                    "lastPrice": to_yuan(q.last),
-                    "open": to_yuan(q.day_open),
-                    "high": to_yuan(q.day_high),
-                    "low": to_yuan(q.day_low),
-                    "lastClose": to_yuan(q.prev_close),
-                    "amount": to_yuan(q.day_amount),
-                    "volume": q.day_volume,
-                    "askPrice": [to_yuan(q.last + tick * (i + 1)) for i in range(5)],
-                    "bidPrice": [to_yuan(max(tick, q.last - tick * (i + 1))) for i in range(5)],
-                    "askVol": [q.liquidity // 5] * 5,
-                    "bidVol": [q.liquidity // 5] * 5,
-                    "stockStatus": 0,
-                }
-            return result
+    def today(self) -> dt.date:
+        """The simulated trading date (the server's "today")."""
+        with self.store.transaction() as tx:
+            return trading_date(self._day(tx))
 
-    def daily_bars(self, symbols: list[str], count: int) -> dict[str, list[dict[str, Any]]]:
-        """Finished daily bars plus today's bar so far, oldest first."""
+    def quotes(self, symbols: list[str]) -> tuple[dt.date, int, dict[str, Quote]]:
+        """The trading date, the tick and the market state of each (suffixed) symbol."""
+        with self._lock, self.store.transaction() as tx:
+            found = {symbol: self._quote(tx, symbol) for symbol in symbols}
+            return trading_date(self._day(tx)), self._tick(tx), found
+
+    def daily_bars(self, symbols: list[str]) -> dict[str, list[DailyBar]]:
+        """Each symbol's finished daily bars plus today's bar so far, oldest first."""
         with self._lock, self.store.transaction() as tx:
             today = self._day(tx)
-            result: dict[str, list[dict[str, Any]]] = {}
-            for raw in symbols:
-                symbol = mk.normalize_symbol(raw)
+            result: dict[str, list[DailyBar]] = {}
+            for symbol in symbols:
                 q = self._quote(tx, symbol)
                 rows = [
-                    _bar(
-                        r["trading_day"],
-                        r["open"],
-                        r["high"],
-                        r["low"],
-                        r["close"],
-                        r["volume"],
-                        r["amount"],
-                    )
+                    (r["trading_day"], r["open"], r["high"], r["low"], r["close"], r["volume"],
+                     r["amount"])
                     for r in tx.bars(symbol)
-                ]
+                ]  # fmt: skip
                 rows.append(
-                    _bar(
-                        today, q.day_open, q.day_high, q.day_low, q.last, q.day_volume, q.day_amount
-                    )
+                    (today, q.day_open, q.day_high, q.day_low, q.last, q.day_volume, q.day_amount)
                 )
-                result[symbol] = rows[-count:] if count > 0 else rows
+                bars: list[DailyBar] = []
+                previous_close: int | None = None
+                for day, o, h, lo, c, volume, amount in rows:
+                    if previous_close is None:
+                        previous_close = q.prev_close if day == today else o
+                    bars.append(
+                        DailyBar(
+                            trading_date(day), to_yuan(o), to_yuan(h), to_yuan(lo), to_yuan(c),
+                            volume, to_yuan(amount), to_yuan(previous_close),
+                        )
+                    )  # fmt: skip
+                    previous_close = c
+                result[symbol] = bars
             return result
 
 
@@ -725,23 +848,8 @@ def order_view(order: Order) -> dict[str, Any]:
     }
 
 
-def _bar(day: int, o: int, h: int, lo: int, c: int, volume: int, amount: int) -> dict[str, Any]:
-    return {
-        "time": trading_date(day).strftime("%Y%m%d"),
-        "open": to_yuan(o),
-        "high": to_yuan(h),
-        "low": to_yuan(lo),
-        "close": to_yuan(c),
-        "volume": volume,
-        "amount": to_yuan(amount),
-    }
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _failure(symbol: str, price: float, message: str, order_num: int = 0) -> dict[str, Any]:
+def _refusal(symbol: str, price: Number, order_num: Any, message: str) -> dict[str, Any]:
+    """A refusal before any order, in the shape the real server's helpers return it."""
     return {
         "success": False,
         "symbol": symbol,
@@ -753,30 +861,23 @@ def _failure(symbol: str, price: float, message: str, order_num: int = 0) -> dic
     }
 
 
-def _submitted(order: Order, price: float, message: str) -> dict[str, Any]:
-    # Like the real server, success only means "submitted": a broker rejection
-    # (废单 57) is visible later through /order and /orders.
-    return {
-        "success": True,
-        "symbol": order.symbol,
-        "order_num": order.volume,
-        "price": price,
-        "value": round(order.volume * price, 3),
-        "order_id": order.order_id,
-        "message": f"{message}, OrderID: {order.order_id}",
-    }
+def broker_price_type(price_type: Any, symbol: str) -> int | None:
+    """xtquant's price type for the API's 0/1/2/3/5, or None for anything else.
 
-
-def _price_type_refusal(symbol: str, price: float, price_type: object) -> dict[str, Any] | None:
-    # Whatever JSON the client sent: only the integers 0/1/2/3/5 are known types.
-    if type(price_type) is int and price_type in SUPPORTED_PRICE_TYPES:
+    A dict lookup, as on the real server: JSON ``0.0`` or ``true`` match 0 and 1.
+    """
+    try:
+        code = BROKER_PRICE_TYPES.get(price_type)
+    except TypeError:  # unhashable JSON (a list, an object)
         return None
-    return _failure(symbol, price, f"错误：不支持的价格类型 {price_type}")
+    if code == BEST_FIVE_CANCEL:
+        return SH_BEST_FIVE_CANCEL if symbol.endswith(".SH") else SZ_BEST_FIVE_CANCEL
+    return code
 
 
-def _as_int(price_type: object) -> int:
-    assert type(price_type) is int  # checked by _price_type_refusal
-    return price_type
+def _pays_cash(order: Order) -> bool:
+    """Buys pay cash; so does lending through the repo, although xtquant books it as a sell."""
+    return order.side == "buy" or order.symbol == REVERSE_REPO_SYMBOL
 
 
 def _must(pos: Position | None) -> Position:

@@ -7,7 +7,8 @@
         sim.start()   # same DB, same port
 
 The market does not move on its own here (``tick_seconds`` 0 unless asked):
-drive it with ``POST /sim/tick``.
+drive it with ``POST /sim/tick``. ``line="upstream"`` plays the upstream server
+line (``server.line``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class SimulatorProcess:
         *,
         port: int | None = None,
         tick_seconds: float | None = 0.0,
+        line: str | None = None,
         startup_timeout: float = 30.0,
     ) -> None:
         self.directory = Path(directory)
@@ -59,6 +61,8 @@ class SimulatorProcess:
         raw = dict(raw)
         if tick_seconds is not None:
             raw["market"] = {**(raw.get("market") or {}), "tick_seconds": tick_seconds}
+        if line is not None:
+            raw["server"] = {**(raw.get("server") or {}), "line": line}
         self.config = parse_config(
             raw, source="SimulatorProcess config"
         )  # fail fast, in this process

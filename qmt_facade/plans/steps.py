@@ -85,3 +85,8 @@ def require_signature(ctx: ClientContext, action: str) -> None:
 def optional(value: Any) -> Any:
     """None as the generated client's UNSET: the field is left out of the request."""
     return UNSET if value is None else value
+
+
+def present(value: Any) -> Any:
+    """An answer field the server may omit (upstream line): UNSET as None."""
+    return None if value is UNSET else value

@@ -15,6 +15,7 @@ from qmt_facade.plans.steps import (
     Plan,
     Side,
     optional,
+    present,
     require_any_auth,
     require_signature,
 )
@@ -114,8 +115,8 @@ def _outer_trade(order: OrderRequest, action: str) -> Plan[TradeResult]:
         message=answer.message,
         results=[TraderResult.from_wire(r) for r in answer.results],
         operation=answer.operation.value,
-        trade_mode=answer.trade_mode.value,
-        trade_param=answer.trade_param,
+        trade_mode=None if present(answer.trade_mode) is None else str(answer.trade_mode),
+        trade_param=present(answer.trade_param),
         strategy_name=answer.strategy_name,
     )
 
@@ -262,6 +263,6 @@ def reverse_repo(
         message=answer.message,
         results=[TraderResult.from_wire(r) for r in answer.results],
         operation="sell",  # xtquant places reverse repo (131810.SZ) as a sell order
-        reserve_amount=answer.reserve_amount,
+        reserve_amount=present(answer.reserve_amount),
     )
     return check_trade(result, "reverse_repo", None)

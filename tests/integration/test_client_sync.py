@@ -253,7 +253,14 @@ def test_reverse_repo(client: QMTTradeClient) -> None:
     assert outcome["order_amount"] == 5000 and result["reserve_amount"] == pytest.approx(
         cash - 5500
     )
-    assert client.get_order(outcome.order_id, 1).symbol == "131810.SZ"
+    # xtquant books lending as a sell at the latest price (type 5), with no strategy name.
+    order = client.get_order(outcome.order_id, 1)
+    assert (order.symbol, order.side, order.price_type, order.strategy_name) == (
+        "131810.SZ",
+        "sell",
+        5,
+        "",
+    )
 
 
 def test_reverse_repo_rejected(client: QMTTradeClient) -> None:

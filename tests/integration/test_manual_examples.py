@@ -676,7 +676,9 @@ def test_buy_shares_and_bond(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -
 def test_buy_price_types(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
     run_snippet(BUY_PRICE_TYPES, fresh_sim, client=ref)
     orders = ref.get_orders(0)
-    assert sorted(o.price_type for o in orders) == [0, 1, 2, 3, 5]
+    # Orders carry xtquant's codes: 0 -> FIX_PRICE 11, 1 -> LATEST_PRICE 5,
+    # 2 -> 47 (best five IOC, Shenzhen), 3 -> 45 (own side best), 5 -> 44 (counter side best).
+    assert sorted(o.price_type for o in orders) == [5, 11, 44, 45, 47]
     assert all(o.volume == 500 for o in orders)
 
 

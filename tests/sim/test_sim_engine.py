@@ -33,6 +33,13 @@ def position(engine: Engine, idx: int, symbol: str) -> dict[str, Any] | None:
     return next((p for p in engine.positions(idx) if p["symbol"] == symbol), None)
 
 
+def quote(engine: Engine, symbol: str) -> dict[str, float]:
+    """Last price and the day's range of one suffixed symbol, in CNY."""
+    _, _, quotes = engine.quotes([symbol])
+    q = quotes[symbol]
+    return {"last": q.last / 1000, "low": q.day_low / 1000, "high": q.day_high / 1000}
+
+
 # ------------------------------------------------------------------ market
 @pytest.mark.parametrize(
     ("raw", "expected"),
@@ -82,17 +89,20 @@ def test_price_path_is_deterministic_per_seed(tmp_path: Path) -> None:
     other_seed = make_engine(tmp_path, "c.sqlite3", seed=7)
     for engine in (first, second, other_seed):
         engine.tick(30)
-    prices = [engine.full_tick(["000001", "600000"]) for engine in (first, second, other_seed)]
+    prices = [
+        (quote(engine, "000001.SZ"), quote(engine, "600000.SH"))
+        for engine in (first, second, other_seed)
+    ]
     assert prices[0] == prices[1]
-    assert prices[0]["000001.SZ"]["lastPrice"] != prices[2]["000001.SZ"]["lastPrice"]
+    assert prices[0][0]["last"] != prices[2][0]["last"]
 
 
 def test_prices_stay_on_ticks_and_inside_the_band(tmp_path: Path) -> None:
     engine = make_engine(tmp_path, volatility=0.05)  # wild, to hit the limits
     engine.tick(200)
-    quote = engine.full_tick(["000001"])["000001.SZ"]
-    assert 9.45 <= quote["low"] <= quote["high"] <= 11.55
-    assert round(quote["lastPrice"] * 100) == pytest.approx(quote["lastPrice"] * 100)
+    seen = quote(engine, "000001.SZ")
+    assert 9.45 <= seen["low"] <= seen["high"] <= 11.55
+    assert round(seen["last"] * 100) == pytest.approx(seen["last"] * 100)
 
 
 def test_csv_replay_drives_prices(tmp_path: Path) -> None:
@@ -105,9 +115,9 @@ def test_csv_replay_drives_prices(tmp_path: Path) -> None:
     )
     engine = make_engine(tmp_path, bars_csv=str(csv_file))
     engine.tick(1)
-    assert engine.full_tick(["000001"])["000001.SZ"]["lastPrice"] == 10.05
+    assert quote(engine, "000001.SZ")["last"] == 10.05
     engine.tick(1)
-    assert engine.full_tick(["000001"])["000001.SZ"]["lastPrice"] == 10.15
+    assert quote(engine, "000001.SZ")["last"] == 10.15
 
 
 # ------------------------------------------------------------------ config
@@ -148,6 +158,27 @@ def test_sell_pays_commission_and_stamp_duty(tmp_path: Path) -> None:
     assert order_of(engine, 0, outcome)["status"] == 56
     # 10500 − commission 5 − stamp duty 5.25
     assert engine.portfolio(0)["cash"] == 1_000_000 + 10_500 - 5 - 5.25
+
+
+def test_fees_can_be_switched_off(tmp_path: Path) -> None:
+    raw = copy.deepcopy(sample_config())
+    raw["fees"]["enabled"] = False
+    engine = Engine(Store(tmp_path / "free.sqlite3"), parse_config(raw))
+    order_of(engine, 1, engine.buy_shares(1, "000002", 20.30, 100, 0, "t"))
+    order_of(engine, 0, engine.sell_shares(0, "000001", 10.50, 1000, 0, "t"))
+    assert engine.portfolio(1)["cash"] == 500_000 - 2030  # no commission
+    assert engine.portfolio(0)["cash"] == 1_000_000 + 10_500  # no commission, no stamp duty
+
+
+def test_switches_must_be_booleans_and_the_line_known() -> None:
+    raw = sample_config()
+    raw["market"]["fills"] = "no"
+    with pytest.raises(ConfigError, match=r"market\.fills must be true or false$"):
+        parse_config(raw)
+    raw = sample_config()
+    raw["server"]["line"] = "legacy"
+    with pytest.raises(ConfigError, match=r"server\.line must be one of main, upstream$"):
+        parse_config(raw)
 
 
 def test_t_plus_one_for_shares(tmp_path: Path) -> None:
@@ -229,12 +260,15 @@ def test_partially_filled_cancel_is_53_and_ioc_cancels_the_rest(tmp_path: Path) 
 
 def test_market_price_types_fill_at_the_simulated_price(tmp_path: Path) -> None:
     engine = make_engine(tmp_path)
-    for price_type in (1, 3, 5):
+    # The API's 1/3/5 are xtquant's LATEST_PRICE 5, MINE_PRICE_FIRST 45, PEER_PRICE_FIRST 44,
+    # sent with price 0.
+    for price_type, broker_code in ((1, 5), (3, 45), (5, 44)):
         order = order_of(engine, 1, engine.buy_shares(1, "000001", 1.0, 100, price_type, "t"))
-        assert (order["status"], order["traded_price"], order["price_type"]) == (
+        assert (order["status"], order["traded_price"], order["price_type"], order["price"]) == (
             56,
             10.5,
-            price_type,
+            broker_code,
+            0,
         )
 
 
@@ -252,9 +286,13 @@ def test_buy_shares_silently_reduced_when_cash_is_short(tmp_path: Path) -> None:
     assert (
         outcome["success"] is True and outcome["order_num"] == 47_600
     )  # floor(500000/10.5/100)*100
-    assert "资金不足" in outcome["message"]
+    # Nothing in the answer says the quantity was reduced, as on the real server.
+    assert outcome["message"] == (
+        f"买入限价单提交成功: 000001.SZ 47600股 @10.5, OrderID: {outcome['order_id']}"
+    )
     broke = engine.buy_shares(1, "000001", 10.50, 100, 0, "t")
-    assert broke["success"] is False and "资金不足" in broke["message"]
+    assert broke["success"] is False
+    assert broke["message"] == f"资金不足，无法买入: 需要1050.0, 可用{engine.portfolio(1)['cash']}"
 
 
 def test_buy_by_pct_uses_total_asset_capped_at_cash(tmp_path: Path) -> None:
@@ -268,9 +306,9 @@ def test_buy_by_pct_uses_total_asset_capped_at_cash(tmp_path: Path) -> None:
 
 def test_sell_by_pct_floors_to_lots(tmp_path: Path) -> None:
     engine = make_engine(tmp_path)
-    outcome = engine.sell_by_pct(0, "000001", 10.50, 0.33, 0, "t")
+    outcome = engine.sell_target_pct(0, "000001", 10.50, 0.33, 0, "t")
     assert outcome["order_num"] == 600  # floor(2000 × 0.33 / 100) × 100
-    missing = engine.sell_by_pct(0, "000002", 10.50, 1.0, 0, "t")
+    missing = engine.sell_target_pct(0, "000002", 10.50, 1.0, 0, "t")
     assert missing["success"] is False and "未持有该股票" in missing["message"]
 
 
@@ -283,7 +321,10 @@ def test_reverse_repo_units_reserve_and_maturity(tmp_path: Path) -> None:
         498_000,
         498_500,
     )
-    assert engine.portfolio(1)["cash"] == 2000
+    assert engine.portfolio(1)["cash"] == 2000  # frozen by the resting repo sell
+    assert order_of(engine, 1, outcome)["status"] == 50
+    engine.tick(1)
+    assert order_of(engine, 1, outcome)["status"] == 56
     short = engine.reverse_repo(1, 1500.0)
     assert short["success"] is False and short["order_num"] == 0
     engine.next_day()

@@ -42,6 +42,7 @@ SESSION_OR_SIGNATURE = {
     f"{TRADE}/positions/{{trader_index}}",
 }
 SESSION_ONLY = {f"{TRADE}/buy", f"{TRADE}/sell", f"{TRADE}/trade"}
+PAGES = {"/login", "/logout", "/config"}
 SIGNATURE_ONLY = set(TRADE_ROUTES) - SESSION_OR_SIGNATURE - SESSION_ONLY
 # Routes where the server checks parameters and answers 400.
 VALIDATING = set(TRADE_ROUTES) - {f"{TRADE}/accounts"}
@@ -169,7 +170,7 @@ def test_market_data_routes_are_optional_and_tagged_apart() -> None:
     for path, _, op in _operations():
         if not path.startswith(f"{DATA}/"):
             assert "market-data" not in op.get("tags", []), path
-    assert {path for path in _SPEC["paths"]} <= {"/login", "/logout"} | set(TRADE_ROUTES) | {
+    assert {path for path in _SPEC["paths"]} <= PAGES | {"/send_msg"} | set(TRADE_ROUTES) | {
         p for p, _, _ in data_ops
     }
 
@@ -197,7 +198,8 @@ def test_trade_route_security(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "method"), [("/login", "get"), ("/login", "post"), ("/logout", "get")]
+    ("path", "method"),
+    [("/login", "get"), ("/login", "post"), ("/logout", "get"), ("/config", "get")],
 )
 def test_session_routes_need_no_auth(path: str, method: str) -> None:
     op = _SPEC["paths"][path][method]
@@ -283,3 +285,69 @@ def test_order_status_enum_and_names() -> None:
     }
     assert {code: named.get(code) for code in ORDER_STATUS_NAMES} == ORDER_STATUS_NAMES
     assert _schema("Order")["properties"]["status"] == {"$ref": "#/components/schemas/OrderStatus"}
+
+
+# --- server lines -------------------------------------------------------------------------
+
+UPSTREAM_ONLY = {f"{DATA}/get_full_tick", f"{DATA}/get_market_data_ex"}
+MAIN_ONLY = {f"{TRADE}/buy"}
+
+
+@pytest.mark.parametrize(("path", "method", "op"), _operations(), ids=lambda v: str(v)[:60])
+def test_every_operation_names_its_server_lines(path: str, method: str, op: dict[str, Any]) -> None:
+    lines = op["x-server-lines"]
+    if path in UPSTREAM_ONLY:
+        assert lines == ["upstream"]
+        assert "UPSTREAM LINE ONLY" in op["description"]
+    elif path in MAIN_ONLY:
+        assert lines == ["main"]
+        assert "MAIN LINE ONLY" in op["description"]
+    else:
+        assert lines == ["main", "upstream"], path
+
+
+def test_fields_the_upstream_line_omits_are_optional() -> None:
+    outer = _schema("OuterTradeResponse")
+    assert {"trade_mode", "trade_param"} <= set(outer["properties"])
+    assert not {"trade_mode", "trade_param"} & set(outer["required"])
+    assert "upstream line omits" in outer["description"]
+    repo = _schema("ReverseRepoResponse")
+    assert "reserve_amount" not in repo["required"]
+    assert "Main line only" in repo["properties"]["reserve_amount"]["description"]
+    assert "result" not in _schema("TraderResult")["required"]
+
+
+def test_main_line_quirks_are_in_the_operation_descriptions() -> None:
+    outer = _SPEC["paths"][f"{TRADE}/outer/trade/{{operation}}"]["post"]["description"]
+    assert "WHOLE sellable position" in outer
+    assert "TWO orders" in outer
+    assert '`status: "failed"` does not mean that no order was placed' in outer
+    for path in (f"{TRADE}/trade/allin", f"{TRADE}/trade"):
+        description = _SPEC["paths"][path]["post"]["description"]
+        assert "two orders" in description, path
+
+
+def test_send_msg_is_signed_and_outside_the_prefix() -> None:
+    op = _SPEC["paths"]["/send_msg"]["post"]
+    assert _security(op) == {SIGNATURE_HEADERS}
+    assert _deref(op["requestBody"]["content"]["application/json"]["schema"])["required"] == ["msg"]
+    ok = _json_schema_of(op["responses"]["200"])
+    assert set(ok["required"]) == {"message", "status"}
+    assert _json_schema_of(op["responses"]["500"]) == ok  # {"message", "status": "error"}
+
+
+def test_config_page_redirects_without_a_session() -> None:
+    op = _SPEC["paths"]["/config"]["get"]
+    assert op["responses"]["302"]["headers"]["Location"]["schema"]["example"] == "/login"
+
+
+def test_order_price_type_is_the_broker_code() -> None:
+    order = _schema("Order")
+    assert order["properties"]["price_type"] == {
+        "type": "integer",
+        "description": order["properties"]["price_type"]["description"],
+    }  # not the request enum: the broker's codes
+    text = order["properties"]["price_type"]["description"]
+    for mapping in ("0 → 11", "1 → 5", "2 → 42", "47", "3 → 45", "5 → 44"):
+        assert mapping in text
+    assert order["example"]["price_type"] == 11

@@ -29,6 +29,9 @@ from .position_list import PositionList
 from .price_type import PriceType
 from .reverse_repo_request import ReverseRepoRequest
 from .reverse_repo_response import ReverseRepoResponse
+from .send_message_request import SendMessageRequest
+from .send_message_result import SendMessageResult
+from .send_message_result_status import SendMessageResultStatus
 from .session_order_request import SessionOrderRequest
 from .session_ratio_trade_request import SessionRatioTradeRequest
 from .session_trade_response import SessionTradeResponse
@@ -67,6 +70,9 @@ __all__ = (
     "PriceType",
     "ReverseRepoRequest",
     "ReverseRepoResponse",
+    "SendMessageRequest",
+    "SendMessageResult",
+    "SendMessageResultStatus",
     "SessionOrderRequest",
     "SessionRatioTradeRequest",
     "SessionTradeResponse",

@@ -16,10 +16,12 @@ T = TypeVar("T", bound="CancelAllEntry")
 class CancelAllEntry:
     """
     Attributes:
-        trader_index (int):
+        trader_index (int): The account (upstream line: its position among the chosen accounts).
         status (TraderStatus): `success` means no exception escaped for that account, NOT that an
-            order was placed (except on `/trade/nhg`, where it follows
-            `result.success`).
+            order was placed (except on the main line's `/trade/nhg`, where it
+            follows `result.success`). Nor does `failed` mean that no order was
+            placed: a sell by ratio whose notification fails is `failed` with its
+            order live.
         error (str | Unset): The exception text when `status` is `failed`.
     """
 

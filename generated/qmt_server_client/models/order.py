@@ -17,7 +17,7 @@ class Order:
     """
     Example:
         {'order_id': 1082130433, 'symbol': '000001.SZ', 'side': 'buy', 'status': 56, 'm_status': '已成', 'volume': 100,
-            'time': 1700000000, 'price': 10.5, 'price_type': 0, 'traded_volume': 100, 'traded_price': 10.49,
+            'time': 1700000000, 'price': 10.5, 'price_type': 11, 'traded_volume': 100, 'traded_price': 10.49,
             'strategy_name': '测试'}
 
     Attributes:
@@ -30,11 +30,20 @@ class Order:
         m_status (str): The status's Chinese name, e.g. `已成`.
         volume (int): Ordered quantity (股 or 张).
         time (int): Order time, Unix seconds.
-        price (float): Order price (CNY).
-        price_type (int): xtquant price type of the order as the broker reports it.
+        price (float): The price the server sent with the order (CNY): the limit for a
+            limit order, `0` for the market kinds (xtquant price types 5, 42,
+            44, 45, 47).
+        price_type (int): The broker's (xtquant's) price type of the order, NOT the API's
+            request code. The server maps the request's `price_type` (see
+            `PriceType`) as: 0 → 11 (FIX_PRICE, limit), 1 → 5 (LATEST_PRICE),
+            2 → 42 (Shanghai) or 47 (Shenzhen) (best five, immediate or
+            cancel), 3 → 45 (own side best), 5 → 44 (counter side best). The
+            reverse repo is 5. Orders placed elsewhere may carry other codes.
         traded_volume (int): Filled quantity (股 or 张).
         traded_price (float): Average fill price (CNY); 0 when nothing filled.
-        strategy_name (str):
+        strategy_name (str): The request's `strategy_name` on the main line; `quant_<account_type>`
+            for `/trade/allin` and for every order of the upstream line; `""`
+            for the reverse repo.
     """
 
     order_id: int

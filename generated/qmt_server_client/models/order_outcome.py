@@ -16,8 +16,15 @@ class OrderOutcome:
     """What one account did with an order request. `success: true` means the
     order was submitted (`order_id` set), not that it filled;
     `success: false` means no order was placed, and `message` / `error`
-    say why (e.g. not enough cash, 不支持的价格类型). Reverse repo adds
-    `order_amount`, `available_cash`, `reserve_amount` and `usable_cash`.
+    say why (e.g. not enough cash, 不支持的价格类型). Which keys are present
+    depends on why: an unsupported price type has only `success` and
+    `message`; a buy by ratio too small for one lot has `error:
+    "Insufficient funds"` and no `value`/`order_result`; a refusal before
+    sizing (not held, under a lot) has `value: 0` and `order_result: null`.
+    Numbers the request sent come back as sent (`price: 10` stays an
+    integer). Reverse repo (main line) adds `available_cash`,
+    `reserve_amount`, `usable_cash` and, when an order was placed,
+    `order_amount`; it has no `price`.
 
         Example:
             {'success': True, 'symbol': '000001.SZ', 'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id':
@@ -25,23 +32,30 @@ class OrderOutcome:
 
         Attributes:
             success (bool): Whether an order was submitted.
-            message (str): What happened (Chinese), e.g.
+            message (str): What happened (Chinese); informative, not a stable interface. The
+                real server's templates are e.g.
                 `买入限价单提交成功: 000001.SZ 100股 @10.5, OrderID: 1082130433`
                 (the text says 限价单 and 股 whatever the price type and the
-                instrument), `资金不足，无法买入: 需要<n>, 可用<n>`,
-                `未持有该股票: 000001.SZ`, `错误：不支持的价格类型 <n>`.
+                instrument; the price as Python prints the number sent),
+                `资金不足，无法买入: 需要<n>, 可用<n>`,
+                `指定仓位资金不足: 最低100股需要:<price × lot>, 当前可用:<cash>`,
+                `未持有该股票: 000001.SZ`, `错误：不支持的价格类型 <n>`. A buy
+                reduced for lack of cash says nothing of the reduction.
             symbol (str | Unset): Suffixed symbol.
             order_num (int | Unset): Quantity submitted (股 or 张), after any reduction for cash.
             price (float | Unset): The price the request gave (CNY). With a `price_type` other than 0
                 the order itself is sent at the market (xtquant price 0).
-            value (float | Unset): order_num × price (CNY); 0 when nothing was ordered.
+            value (float | Unset): order_num × price (CNY) as Python multiplies them (unrounded); 0
+                on some refusals.
             order_id (int | Unset): The broker order id, when an order was submitted.
-            error (str | Unset): Why no order was placed, when known.
+            error (str | Unset): Why no order was placed, when known (`Insufficient funds`).
             order_result (None | Unset):  Default: None.
-            order_amount (float | Unset): Reverse repo only. Amount ordered (CNY).
+            order_amount (float | Unset): Reverse repo only, and only when an order was placed. Amount lent
+                (CNY): order_num × 100, an integer.
             available_cash (float | Unset): Reverse repo only. Cash available before the order (CNY).
-            reserve_amount (float | Unset): Reverse repo only. Cash kept back (CNY).
-            usable_cash (float | Unset): Reverse repo only. available_cash − reserve_amount (CNY).
+            reserve_amount (float | Unset): Reverse repo only. Cash kept back (CNY), as the request sent it.
+            usable_cash (float | Unset): Reverse repo only. available_cash − reserve_amount (CNY), negative
+                when the reserve exceeds the cash (`当前可用-4000000.0元`).
     """
 
     success: bool

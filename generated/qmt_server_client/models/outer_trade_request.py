@@ -31,11 +31,14 @@ class OuterTradeRequest:
                 in 张 (multiple of 10). Violations are 400s:
                 `order_num 必须大于 0`, `order_num 必须是 100 的倍数（股）`,
                 `order_num 必须是 10 的倍数（张）`.
-            price_type (PriceType | Unset): How the order is priced: 0 限价 (limit at the given price), 1 最新价
-                (latest price), 2 最优五档即时成交剩余撤销 (best five, immediate or
-                cancel), 3 本方最优 (own side best), 5 对方最优 (counter side best).
-                Other values are refused inside the result:
-                `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
+            price_type (PriceType | Unset): How the order is priced (a REQUEST code): 0 限价 (limit at the given
+                price), 1 最新价 (latest price), 2 最优五档即时成交剩余撤销 (best five,
+                immediate or cancel), 3 本方最优 (own side best), 5 对方最优 (counter
+                side best). Other values are refused inside the result, after the
+                sizing, as exactly
+                `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
+                order itself carries xtquant's code instead (`Order.price_type`:
+                11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
             trader_index (int | Unset): The account; omitted = every account.
             strategy_name (str | Unset): Recorded with the order. Default: '外部策略'.
     """

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.trade_mode import TradeMode
 from ..models.trade_operation import TradeOperation
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.trader_result import TraderResult
@@ -18,38 +19,40 @@ T = TypeVar("T", bound="OuterTradeResponse")
 
 @_attrs_define
 class OuterTradeResponse:
-    """
-    Example:
-        {'message': '第三方buy交易执行完成', 'operation': 'buy', 'trade_mode': 'order_num', 'trade_param': 100, 'strategy_name':
-            '测试', 'results': [{'trader_index': 0, 'status': 'success', 'result': {'success': True, 'symbol': '000001.SZ',
-            'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id': 1082130433, 'message': '买入限价单提交成功: 000001.SZ 100股
-            @10.5, OrderID: 1082130433'}}]}
+    """`trade_mode` and `trade_param` are sent by the main line only; the
+    upstream line omits them. Read them leniently: an order may have been
+    placed whatever else the answer lacks.
 
-    Attributes:
-        message (str): `第三方buy交易执行完成` or `第三方sell交易执行完成`.
-        operation (TradeOperation): Order side on `/outer/trade/{operation}`.
-        trade_mode (TradeMode): Which quantity field the request used.
-        trade_param (float): The value of the field named by `trade_mode`.
-        strategy_name (str):
-        results (list[TraderResult]):
+        Example:
+            {'message': '第三方buy交易执行完成', 'operation': 'buy', 'trade_mode': 'order_num', 'trade_param': 100, 'strategy_name':
+                '测试', 'results': [{'trader_index': 0, 'status': 'success', 'result': {'success': True, 'symbol': '000001.SZ',
+                'order_num': 100, 'price': 10.5, 'value': 1050.0, 'order_id': 1082130433, 'message': '买入限价单提交成功: 000001.SZ 100股
+                @10.5, OrderID: 1082130433'}}]}
+
+        Attributes:
+            message (str): `第三方buy交易执行完成` or `第三方sell交易执行完成`.
+            operation (TradeOperation): Order side on `/outer/trade/{operation}`.
+            strategy_name (str): The request's `strategy_name` (default `外部策略`), echoed. On the
+                main line the orders carry it; on the upstream line they carry
+                `quant_<account_type>` instead.
+            results (list[TraderResult]):
+            trade_mode (TradeMode | Unset): Which quantity field the request used (main line only).
+            trade_param (float | Unset): Main line only. The value of the field named by `trade_mode`, as
+                sent.
     """
 
     message: str
     operation: TradeOperation
-    trade_mode: TradeMode
-    trade_param: float
     strategy_name: str
     results: list[TraderResult]
+    trade_mode: TradeMode | Unset = UNSET
+    trade_param: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
 
         operation = self.operation.value
-
-        trade_mode = self.trade_mode.value
-
-        trade_param = self.trade_param
 
         strategy_name = self.strategy_name
 
@@ -58,18 +61,26 @@ class OuterTradeResponse:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
+        trade_mode: str | Unset = UNSET
+        if not isinstance(self.trade_mode, Unset):
+            trade_mode = self.trade_mode.value
+
+        trade_param = self.trade_param
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "message": message,
                 "operation": operation,
-                "trade_mode": trade_mode,
-                "trade_param": trade_param,
                 "strategy_name": strategy_name,
                 "results": results,
             }
         )
+        if trade_mode is not UNSET:
+            field_dict["trade_mode"] = trade_mode
+        if trade_param is not UNSET:
+            field_dict["trade_param"] = trade_param
 
         return field_dict
 
@@ -82,10 +93,6 @@ class OuterTradeResponse:
 
         operation = TradeOperation(d.pop("operation"))
 
-        trade_mode = TradeMode(d.pop("trade_mode"))
-
-        trade_param = d.pop("trade_param")
-
         strategy_name = d.pop("strategy_name")
 
         results = []
@@ -95,13 +102,22 @@ class OuterTradeResponse:
 
             results.append(results_item)
 
+        _trade_mode = d.pop("trade_mode", UNSET)
+        trade_mode: TradeMode | Unset
+        if isinstance(_trade_mode, Unset):
+            trade_mode = UNSET
+        else:
+            trade_mode = TradeMode(_trade_mode)
+
+        trade_param = d.pop("trade_param", UNSET)
+
         outer_trade_response = cls(
             message=message,
             operation=operation,
-            trade_mode=trade_mode,
-            trade_param=trade_param,
             strategy_name=strategy_name,
             results=results,
+            trade_mode=trade_mode,
+            trade_param=trade_param,
         )
 
         outer_trade_response.additional_properties = d

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.trader_result import TraderResult
 
@@ -23,35 +25,38 @@ class ReverseRepoResponse:
             保留1000元, OrderID: 1082130440'}}]}
 
     Attributes:
-        message (str): Always `逆回购执行完成`.
-        reserve_amount (float): The reserve the request asked for (CNY).
-        results (list[TraderResult]):
+        message (str): `逆回购执行完成` (main line), `逆回购完成` (upstream line).
+        results (list[TraderResult]): One per chosen account. On the upstream line the entries have no
+            `result`: only `trader_index` and `status`.
+        reserve_amount (float | Unset): Main line only. The reserve the request asked for (CNY), as sent
+            (an integer stays an integer).
     """
 
     message: str
-    reserve_amount: float
     results: list[TraderResult]
+    reserve_amount: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         message = self.message
-
-        reserve_amount = self.reserve_amount
 
         results = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
+        reserve_amount = self.reserve_amount
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "message": message,
-                "reserve_amount": reserve_amount,
                 "results": results,
             }
         )
+        if reserve_amount is not UNSET:
+            field_dict["reserve_amount"] = reserve_amount
 
         return field_dict
 
@@ -62,8 +67,6 @@ class ReverseRepoResponse:
         d = dict(src_dict)
         message = d.pop("message")
 
-        reserve_amount = d.pop("reserve_amount")
-
         results = []
         _results = d.pop("results")
         for results_item_data in _results:
@@ -71,10 +74,12 @@ class ReverseRepoResponse:
 
             results.append(results_item)
 
+        reserve_amount = d.pop("reserve_amount", UNSET)
+
         reverse_repo_response = cls(
             message=message,
-            reserve_amount=reserve_amount,
             results=results,
+            reserve_amount=reserve_amount,
         )
 
         reverse_repo_response.additional_properties = d

@@ -22,11 +22,14 @@ class SessionRatioTradeRequest:
         symbol (str):
         trade_price (float):
         position_pct (float): A ratio from 0 to 1 of total assets to spend.
-        pricetype (PriceType | Unset): How the order is priced: 0 限价 (limit at the given price), 1 最新价
-            (latest price), 2 最优五档即时成交剩余撤销 (best five, immediate or
-            cancel), 3 本方最优 (own side best), 5 对方最优 (counter side best).
-            Other values are refused inside the result:
-            `{"success": false, "message": "错误：不支持的价格类型 <n>"}`.
+        pricetype (PriceType | Unset): How the order is priced (a REQUEST code): 0 限价 (limit at the given
+            price), 1 最新价 (latest price), 2 最优五档即时成交剩余撤销 (best five,
+            immediate or cancel), 3 本方最优 (own side best), 5 对方最优 (counter
+            side best). Other values are refused inside the result, after the
+            sizing, as exactly
+            `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
+            order itself carries xtquant's code instead (`Order.price_type`:
+            11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
         strategy_name (str | Unset):  Default: 'Web界面'.
         trader_index (int | Unset): The account; omitted = every account.
     """

@@ -25,12 +25,15 @@ class TraderResult:
             'price': 10.5, 'value': 0, 'order_result': None, 'message': '资金不足，无法买入: 需要1050.0, 可用500.0'}}
 
     Attributes:
-        trader_index (int): The account.
+        trader_index (int): The account (main line). On the upstream line: the position among
+            the chosen accounts, so always `0` when the request named one.
         status (TraderStatus): `success` means no exception escaped for that account, NOT that an
-            order was placed (except on `/trade/nhg`, where it follows
-            `result.success`).
-        result (None | OrderOutcome | Unset): The order outcome; null on `/trade/allin` (always) and absent when
-            `status` is `failed`.
+            order was placed (except on the main line's `/trade/nhg`, where it
+            follows `result.success`). Nor does `failed` mean that no order was
+            placed: a sell by ratio whose notification fails is `failed` with its
+            order live.
+        result (None | OrderOutcome | Unset): The order outcome; null on `/trade/allin` (always), absent when
+            `status` is `failed` and on the upstream line's `/trade/nhg`.
         error (str | Unset): The exception text when `status` is `failed`.
     """
 

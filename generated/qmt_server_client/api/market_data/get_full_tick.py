@@ -38,6 +38,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -76,6 +81,11 @@ def sync_detailed(
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
 
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
 
@@ -105,6 +115,11 @@ def sync(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
 
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
 
@@ -128,6 +143,11 @@ async def asyncio_detailed(
     stock_list: str,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Latest tick of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -155,6 +175,11 @@ async def asyncio(
     stock_list: str,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Latest tick of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). `stock_list`
+    is comma-separated; each code is trimmed and suffixed by the shared
+    rule (a wrong suffix is replaced) and unknown codes are left out. Each
+    value is xtquant's snapshot plus `timeFmt` (a copy of `timetag`).
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.

@@ -72,6 +72,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = ErrorResponse.from_dict(response.json())
 
@@ -117,6 +122,13 @@ def sync_detailed(
     json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -171,6 +183,13 @@ def sync(
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
+
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
         period (str | Unset):  Default: '1d'.
@@ -218,6 +237,13 @@ async def asyncio_detailed(
     json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.
@@ -269,6 +295,13 @@ async def asyncio(
     json: BarAnswerForm | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
+
+     UPSTREAM LINE ONLY; the main line answers 404 (text). Each symbol
+    maps to `{"columns": [...], "index": [...], "data": [[...]]}`, or with
+    `json=1` to a list of `{field: value}` rows. Every value is a float
+    (`time` in milliseconds included); `timeFmt` (present when `time` is
+    among the fields) is the date of `time` in the server host's local
+    timezone. A `count` that is not an integer is a 500.
 
     Args:
         stock_list (str):  Example: 000001.SZ,600000.SH.

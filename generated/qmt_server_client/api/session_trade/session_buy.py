@@ -77,7 +77,9 @@ def sync_detailed(
 ) -> Response[ErrorResponse | SessionTradeResponse]:
     """Buy a number of shares from a logged-in session.
 
-     Session only; a signature is not accepted (401 `未登录，请先登录`).
+     MAIN LINE ONLY: the upstream line has no such route (a 404 text
+    answer, also with a session), hence no fixed-quantity buy at all.
+    Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
@@ -109,7 +111,9 @@ def sync(
 ) -> ErrorResponse | SessionTradeResponse | None:
     """Buy a number of shares from a logged-in session.
 
-     Session only; a signature is not accepted (401 `未登录，请先登录`).
+     MAIN LINE ONLY: the upstream line has no such route (a 404 text
+    answer, also with a session), hence no fixed-quantity buy at all.
+    Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
@@ -136,7 +140,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorResponse | SessionTradeResponse]:
     """Buy a number of shares from a logged-in session.
 
-     Session only; a signature is not accepted (401 `未登录，请先登录`).
+     MAIN LINE ONLY: the upstream line has no such route (a 404 text
+    answer, also with a session), hence no fixed-quantity buy at all.
+    Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:
@@ -166,7 +172,9 @@ async def asyncio(
 ) -> ErrorResponse | SessionTradeResponse | None:
     """Buy a number of shares from a logged-in session.
 
-     Session only; a signature is not accepted (401 `未登录，请先登录`).
+     MAIN LINE ONLY: the upstream line has no such route (a 404 text
+    answer, also with a session), hence no fixed-quantity buy at all.
+    Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
 
     Args:

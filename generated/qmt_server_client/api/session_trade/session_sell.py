@@ -79,6 +79,13 @@ def sync_detailed(
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
+    `shares: 0` sells the whole sellable position.
+
+    **Upstream line.** Only `symbol`, `price` and `shares` are read:
+    `trader_index` is ignored (every account sells, no 400 for a bad
+    index), `price_type` too (always a limit order, xtquant 11), and the
+    orders carry `quant_<account_type>`. The lot is 100 for everything:
+    selling 50 bonds is refused (`卖出股数不足100股: 50`).
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -111,6 +118,13 @@ def sync(
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
+    `shares: 0` sells the whole sellable position.
+
+    **Upstream line.** Only `symbol`, `price` and `shares` are read:
+    `trader_index` is ignored (every account sells, no 400 for a bad
+    index), `price_type` too (always a limit order, xtquant 11), and the
+    orders carry `quant_<account_type>`. The lot is 100 for everything:
+    selling 50 bonds is refused (`卖出股数不足100股: 50`).
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -138,6 +152,13 @@ async def asyncio_detailed(
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
+    `shares: 0` sells the whole sellable position.
+
+    **Upstream line.** Only `symbol`, `price` and `shares` are read:
+    `trader_index` is ignored (every account sells, no 400 for a bad
+    index), `price_type` too (always a limit order, xtquant 11), and the
+    orders carry `quant_<account_type>`. The lot is 100 for everything:
+    selling 50 bonds is refused (`卖出股数不足100股: 50`).
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.
@@ -168,6 +189,13 @@ async def asyncio(
 
      Session only; a signature is not accepted (401 `未登录，请先登录`).
     A missing field is a 400 `缺少必要参数: symbol, price, shares`.
+    `shares: 0` sells the whole sellable position.
+
+    **Upstream line.** Only `symbol`, `price` and `shares` are read:
+    `trader_index` is ignored (every account sells, no 400 for a bad
+    index), `price_type` too (always a limit order, xtquant 11), and the
+    orders carry `quant_<account_type>`. The lot is 100 for everything:
+    selling 50 bonds is refused (`卖出股数不足100股: 50`).
 
     Args:
         body (SessionOrderRequest):  Example: {'symbol': '000001', 'price': 10.5, 'shares': 500}.

@@ -81,6 +81,12 @@ def sync_detailed(
     Note the price type field is spelled `pricetype` here. A missing field
     is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
     `/outer/trade/...`, the server does not range-check `position_pct`.
+    Like every buy by ratio it runs in the server's retry loop and can
+    place two orders when the notification after the first one fails
+    (see `/outer/trade/{operation}`).
+
+    **Upstream line.** `strategy_name` and `trader_index` are ignored:
+    every account buys, with orders named `quant_<account_type>`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -116,6 +122,12 @@ def sync(
     Note the price type field is spelled `pricetype` here. A missing field
     is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
     `/outer/trade/...`, the server does not range-check `position_pct`.
+    Like every buy by ratio it runs in the server's retry loop and can
+    place two orders when the notification after the first one fails
+    (see `/outer/trade/{operation}`).
+
+    **Upstream line.** `strategy_name` and `trader_index` are ignored:
+    every account buys, with orders named `quant_<account_type>`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -146,6 +158,12 @@ async def asyncio_detailed(
     Note the price type field is spelled `pricetype` here. A missing field
     is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
     `/outer/trade/...`, the server does not range-check `position_pct`.
+    Like every buy by ratio it runs in the server's retry loop and can
+    place two orders when the notification after the first one fails
+    (see `/outer/trade/{operation}`).
+
+    **Upstream line.** `strategy_name` and `trader_index` are ignored:
+    every account buys, with orders named `quant_<account_type>`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,
@@ -179,6 +197,12 @@ async def asyncio(
     Note the price type field is spelled `pricetype` here. A missing field
     is a 400 `缺少必要参数: symbol, trade_price, position_pct`; unlike
     `/outer/trade/...`, the server does not range-check `position_pct`.
+    Like every buy by ratio it runs in the server's retry loop and can
+    place two orders when the notification after the first one fails
+    (see `/outer/trade/{operation}`).
+
+    **Upstream line.** `strategy_name` and `trader_index` are ignored:
+    every account buys, with orders named `quant_<account_type>`.
 
     Args:
         body (SessionRatioTradeRequest):  Example: {'symbol': '000001', 'trade_price': 10.5,

@@ -93,6 +93,31 @@ def sync_detailed(
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 
+    **Quirks (both lines).**
+    - A sell by `position_pct` whose quantity floors to 0 lots sells the
+      WHOLE sellable position: 5 % of 1,000 shares sells all 1,000, and so
+      does `position_pct: 0`. A client that knows the position must never
+      let such a ratio reach the server.
+    - A buy by `position_pct` runs in a server-side retry loop (3
+      attempts) that places the order and then sends a notification; if
+      anything raises after the order went in, the notification included,
+      the whole buy is redone. One call can place TWO orders, and the
+      answer reports only the last.
+    - `status: "failed"` does not mean that no order was placed: a sell by
+      `position_pct` whose notification fails answers `failed` with an
+      `error` text although its order is live. Reconcile with
+      `/orders` before retrying.
+
+    **Upstream line.** `position_pct` is required (`order_num` alone is a
+    400 `缺少必要参数: symbol, trade_price, position_pct`; next to
+    `position_pct` it is ignored) and not range-checked (over 1 is capped
+    at the cash, a negative ratio buys nothing); a bad `trader_index` is
+    checked right after the required fields. The lot is 100 for every
+    instrument, orders carry `quant_<account_type>` instead of
+    `strategy_name` (which is only echoed), the answer has no
+    `trade_mode`/`trade_param`, and `results[].trader_index` is the
+    position among the chosen accounts.
+
     Args:
         operation (TradeOperation): Order side on `/outer/trade/{operation}`.
         body (OuterTradeRequest): Exactly one of `position_pct` and `order_num`: neither is a 400
@@ -139,6 +164,31 @@ def sync(
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
 
+    **Quirks (both lines).**
+    - A sell by `position_pct` whose quantity floors to 0 lots sells the
+      WHOLE sellable position: 5 % of 1,000 shares sells all 1,000, and so
+      does `position_pct: 0`. A client that knows the position must never
+      let such a ratio reach the server.
+    - A buy by `position_pct` runs in a server-side retry loop (3
+      attempts) that places the order and then sends a notification; if
+      anything raises after the order went in, the notification included,
+      the whole buy is redone. One call can place TWO orders, and the
+      answer reports only the last.
+    - `status: "failed"` does not mean that no order was placed: a sell by
+      `position_pct` whose notification fails answers `failed` with an
+      `error` text although its order is live. Reconcile with
+      `/orders` before retrying.
+
+    **Upstream line.** `position_pct` is required (`order_num` alone is a
+    400 `缺少必要参数: symbol, trade_price, position_pct`; next to
+    `position_pct` it is ignored) and not range-checked (over 1 is capped
+    at the cash, a negative ratio buys nothing); a bad `trader_index` is
+    checked right after the required fields. The lot is 100 for every
+    instrument, orders carry `quant_<account_type>` instead of
+    `strategy_name` (which is only echoed), the answer has no
+    `trade_mode`/`trade_param`, and `results[].trader_index` is the
+    position among the chosen accounts.
+
     Args:
         operation (TradeOperation): Order side on `/outer/trade/{operation}`.
         body (OuterTradeRequest): Exactly one of `position_pct` and `order_num`: neither is a 400
@@ -179,6 +229,31 @@ async def asyncio_detailed(
     quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
+
+    **Quirks (both lines).**
+    - A sell by `position_pct` whose quantity floors to 0 lots sells the
+      WHOLE sellable position: 5 % of 1,000 shares sells all 1,000, and so
+      does `position_pct: 0`. A client that knows the position must never
+      let such a ratio reach the server.
+    - A buy by `position_pct` runs in a server-side retry loop (3
+      attempts) that places the order and then sends a notification; if
+      anything raises after the order went in, the notification included,
+      the whole buy is redone. One call can place TWO orders, and the
+      answer reports only the last.
+    - `status: "failed"` does not mean that no order was placed: a sell by
+      `position_pct` whose notification fails answers `failed` with an
+      `error` text although its order is live. Reconcile with
+      `/orders` before retrying.
+
+    **Upstream line.** `position_pct` is required (`order_num` alone is a
+    400 `缺少必要参数: symbol, trade_price, position_pct`; next to
+    `position_pct` it is ignored) and not range-checked (over 1 is capped
+    at the cash, a negative ratio buys nothing); a bad `trader_index` is
+    checked right after the required fields. The lot is 100 for every
+    instrument, orders carry `quant_<account_type>` instead of
+    `strategy_name` (which is only echoed), the answer has no
+    `trade_mode`/`trade_param`, and `results[].trader_index` is the
+    position among the chosen accounts.
 
     Args:
         operation (TradeOperation): Order side on `/outer/trade/{operation}`.
@@ -223,6 +298,31 @@ async def asyncio(
     quantity, nothing flags the reduction. Without `trader_index`
     the order is placed on every account. A 200 does not mean an order was
     placed: check every `results[].result.success`.
+
+    **Quirks (both lines).**
+    - A sell by `position_pct` whose quantity floors to 0 lots sells the
+      WHOLE sellable position: 5 % of 1,000 shares sells all 1,000, and so
+      does `position_pct: 0`. A client that knows the position must never
+      let such a ratio reach the server.
+    - A buy by `position_pct` runs in a server-side retry loop (3
+      attempts) that places the order and then sends a notification; if
+      anything raises after the order went in, the notification included,
+      the whole buy is redone. One call can place TWO orders, and the
+      answer reports only the last.
+    - `status: "failed"` does not mean that no order was placed: a sell by
+      `position_pct` whose notification fails answers `failed` with an
+      `error` text although its order is live. Reconcile with
+      `/orders` before retrying.
+
+    **Upstream line.** `position_pct` is required (`order_num` alone is a
+    400 `缺少必要参数: symbol, trade_price, position_pct`; next to
+    `position_pct` it is ignored) and not range-checked (over 1 is capped
+    at the cash, a negative ratio buys nothing); a bad `trader_index` is
+    checked right after the required fields. The lot is 100 for every
+    instrument, orders carry `quant_<account_type>` instead of
+    `strategy_name` (which is only echoed), the answer has no
+    `trade_mode`/`trade_param`, and `results[].trader_index` is the
+    position among the chosen accounts.
 
     Args:
         operation (TradeOperation): Order side on `/outer/trade/{operation}`.

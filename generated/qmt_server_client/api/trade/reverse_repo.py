@@ -80,10 +80,20 @@ def sync_detailed(
      Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
     in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
     `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
-    at the latest price, so it shows as `side: sell` in `/orders` and
-    `/cancel_orders/sale` cancels it while it is open. The result carries
-    no `price`. Here, unlike the other trade routes, `status`
-    follows `result.success`. Send `{}` to use every account's full cash.
+    at the latest price (`price_type` 5, price 0) with the strategy name
+    `""`, so it shows as `side: sell` in `/orders`, rests like any order
+    until it is matched, and `/cancel_orders/sale` cancels it while it is
+    open. The result carries no `price`. Here, unlike the other trade
+    routes, `status` follows `result.success` (main line). Send `{}` to
+    use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
@@ -117,10 +127,20 @@ def sync(
      Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
     in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
     `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
-    at the latest price, so it shows as `side: sell` in `/orders` and
-    `/cancel_orders/sale` cancels it while it is open. The result carries
-    no `price`. Here, unlike the other trade routes, `status`
-    follows `result.success`. Send `{}` to use every account's full cash.
+    at the latest price (`price_type` 5, price 0) with the strategy name
+    `""`, so it shows as `side: sell` in `/orders`, rests like any order
+    until it is matched, and `/cancel_orders/sale` cancels it while it is
+    open. The result carries no `price`. Here, unlike the other trade
+    routes, `status` follows `result.success` (main line). Send `{}` to
+    use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
@@ -149,10 +169,20 @@ async def asyncio_detailed(
      Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
     in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
     `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
-    at the latest price, so it shows as `side: sell` in `/orders` and
-    `/cancel_orders/sale` cancels it while it is open. The result carries
-    no `price`. Here, unlike the other trade routes, `status`
-    follows `result.success`. Send `{}` to use every account's full cash.
+    at the latest price (`price_type` 5, price 0) with the strategy name
+    `""`, so it shows as `side: sell` in `/orders`, rests like any order
+    until it is matched, and `/cancel_orders/sale` cancels it while it is
+    open. The result carries no `price`. Here, unlike the other trade
+    routes, `status` follows `result.success` (main line). Send `{}` to
+    use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.
@@ -184,10 +214,20 @@ async def asyncio(
      Lends cash through Shenzhen R-001 (`131810.SZ`): cash − `reserve_amount`,
     in units of 10 (1,000 CNY). Under 1,000 CNY usable the result is
     `success: false`. The order is placed as a SELL (xtquant `STOCK_SELL`)
-    at the latest price, so it shows as `side: sell` in `/orders` and
-    `/cancel_orders/sale` cancels it while it is open. The result carries
-    no `price`. Here, unlike the other trade routes, `status`
-    follows `result.success`. Send `{}` to use every account's full cash.
+    at the latest price (`price_type` 5, price 0) with the strategy name
+    `""`, so it shows as `side: sell` in `/orders`, rests like any order
+    until it is matched, and `/cancel_orders/sale` cancels it while it is
+    open. The result carries no `price`. Here, unlike the other trade
+    routes, `status` follows `result.success` (main line). Send `{}` to
+    use every account's full cash.
+
+    **Upstream line.** `reserve_amount` is ignored: every chosen account
+    lends ALL its cash, floor(cash / 1,000) × 10 张. The answer is
+    `{"message": "逆回购完成", "results": [{"trader_index", "status"}]}`
+    with no `reserve_amount` and no `result`; `status` is `success` unless
+    an exception escaped, also when nothing was lent (cash under 1,000
+    CNY): only `/orders` tells whether an order went in. A JSON `null`
+    body is a 500 there (main accepts it as `{}`).
 
     Args:
         body (ReverseRepoRequest):  Example: {'reserve_amount': 1000}.

@@ -79,8 +79,17 @@ def sync_detailed(
 
      Note the field name `cur_price` (not `trade_price`). Each
     `results[].result` is always `null`: the server does not report the
-    order it placed. Clients that need the order should use
-    `/outer/trade/buy` with `position_pct: 1.0` instead.
+    order it placed. Sizing is that of a buy by `position_pct: 1`:
+    total_asset × 1, capped at the cash, floored to the lot, at
+    `cur_price` as a limit order named `quant_<account_type>`. Nothing is
+    kept back for the commission, so an order sized to the last yuan is
+    accepted and then becomes 废单 (status 57) at the broker (cash
+    9,338.76 at 7.78: 1,200 shares cost 9,336 plus a 5 CNY minimum
+    commission). Like every buy by ratio it runs in the server's retry
+    loop and can place two orders (see `/outer/trade/{operation}`).
+    `/outer/trade/buy` with `position_pct: 1.0` reports its order but
+    sizes the same way; to leave room for the fees, buy by `order_num`
+    (main line) or a ratio a little under 1.
 
     Args:
         body (AllinRequest):  Example: {'symbol': '000001', 'cur_price': 10.5}.
@@ -113,8 +122,17 @@ def sync(
 
      Note the field name `cur_price` (not `trade_price`). Each
     `results[].result` is always `null`: the server does not report the
-    order it placed. Clients that need the order should use
-    `/outer/trade/buy` with `position_pct: 1.0` instead.
+    order it placed. Sizing is that of a buy by `position_pct: 1`:
+    total_asset × 1, capped at the cash, floored to the lot, at
+    `cur_price` as a limit order named `quant_<account_type>`. Nothing is
+    kept back for the commission, so an order sized to the last yuan is
+    accepted and then becomes 废单 (status 57) at the broker (cash
+    9,338.76 at 7.78: 1,200 shares cost 9,336 plus a 5 CNY minimum
+    commission). Like every buy by ratio it runs in the server's retry
+    loop and can place two orders (see `/outer/trade/{operation}`).
+    `/outer/trade/buy` with `position_pct: 1.0` reports its order but
+    sizes the same way; to leave room for the fees, buy by `order_num`
+    (main line) or a ratio a little under 1.
 
     Args:
         body (AllinRequest):  Example: {'symbol': '000001', 'cur_price': 10.5}.
@@ -142,8 +160,17 @@ async def asyncio_detailed(
 
      Note the field name `cur_price` (not `trade_price`). Each
     `results[].result` is always `null`: the server does not report the
-    order it placed. Clients that need the order should use
-    `/outer/trade/buy` with `position_pct: 1.0` instead.
+    order it placed. Sizing is that of a buy by `position_pct: 1`:
+    total_asset × 1, capped at the cash, floored to the lot, at
+    `cur_price` as a limit order named `quant_<account_type>`. Nothing is
+    kept back for the commission, so an order sized to the last yuan is
+    accepted and then becomes 废单 (status 57) at the broker (cash
+    9,338.76 at 7.78: 1,200 shares cost 9,336 plus a 5 CNY minimum
+    commission). Like every buy by ratio it runs in the server's retry
+    loop and can place two orders (see `/outer/trade/{operation}`).
+    `/outer/trade/buy` with `position_pct: 1.0` reports its order but
+    sizes the same way; to leave room for the fees, buy by `order_num`
+    (main line) or a ratio a little under 1.
 
     Args:
         body (AllinRequest):  Example: {'symbol': '000001', 'cur_price': 10.5}.
@@ -174,8 +201,17 @@ async def asyncio(
 
      Note the field name `cur_price` (not `trade_price`). Each
     `results[].result` is always `null`: the server does not report the
-    order it placed. Clients that need the order should use
-    `/outer/trade/buy` with `position_pct: 1.0` instead.
+    order it placed. Sizing is that of a buy by `position_pct: 1`:
+    total_asset × 1, capped at the cash, floored to the lot, at
+    `cur_price` as a limit order named `quant_<account_type>`. Nothing is
+    kept back for the commission, so an order sized to the last yuan is
+    accepted and then becomes 废单 (status 57) at the broker (cash
+    9,338.76 at 7.78: 1,200 shares cost 9,336 plus a 5 CNY minimum
+    commission). Like every buy by ratio it runs in the server's retry
+    loop and can place two orders (see `/outer/trade/{operation}`).
+    `/outer/trade/buy` with `position_pct: 1.0` reports its order but
+    sizes the same way; to leave room for the fees, buy by `order_num`
+    (main line) or a ratio a little under 1.
 
     Args:
         body (AllinRequest):  Example: {'symbol': '000001', 'cur_price': 10.5}.
