@@ -19,10 +19,11 @@ import threading
 import time
 from collections.abc import Iterator
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import signed_client
+from _support import custom_sim, signed_client
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -204,6 +205,27 @@ def test_bars(sim: SimulatorProcess, client: QMTTradeClient) -> None:
     assert "000001.SZ 1d" in table and "日期" in table and "2024-01-02" in table
     bad = qmt(sim, "bars", "000001", "--period", "tick", "--json")
     assert error_of(bad, ExitCode.USAGE)["field"] == "period"
+
+
+@pytest.mark.parametrize("line", ["main", "upstream"])
+def test_market_data_commands_on_both_lines(tmp_path: Path, line: str) -> None:
+    with SimulatorProcess(tmp_path / "sim", line=line) as process:
+        quoted = as_json(qmt(process, "quote", "000001", "--json"))
+        assert quoted["000001.SZ"]["last_price"] == 10.5
+        assert quoted["000001.SZ"]["time"] == "2024-01-02T09:30:00+08:00"
+        (bar,) = as_json(qmt(process, "bars", "000001", "--json"))["000001.SZ"]
+        assert bar["close"] == 10.5 and bar["time"] == "2024-01-02T00:00:00+08:00"
+
+
+def test_market_data_commands_without_the_routes(tmp_path: Path) -> None:
+    def without_market_data(config: dict[str, Any]) -> None:
+        config.setdefault("server", {})["market_data"] = False
+
+    with custom_sim(tmp_path / "sim", without_market_data) as process:
+        error = error_of(qmt(process, "quote", "000001", "--json"), ExitCode.REFUSED)
+        assert error["type"] == "QMTUnsupportedError" and error["capability"] == "market_data"
+        table = qmt(process, "bars", "000001")
+        assert table.exit_code == ExitCode.REFUSED and "market_data" in table.stderr
 
 
 # --- placing orders: confirmation, --yes, --dry-run -------------------------------------
