@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 SPEC := openapi/qmt-server.yaml
 GEN_CONFIG := openapi/generator-config.yaml
 GEN_PACKAGE := generated/qmt_server_client
+TS_CLIENT := clients/typescript
+DOCS := build/docs/qmt-server.html
 
-.PHONY: venv generate check-generated spec-check lint typecheck test demo bench clean
+.PHONY: venv generate check-generated spec-check docs ts-test lint typecheck test demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,18 +21,33 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-# Regenerate the client package from the spec (deterministic: pinned generator and ruff).
+# Regenerate the Python client package and the TypeScript types from the spec
+# (deterministic: pinned generators, pinned ruff).
 generate: venv
 	scripts/generate-client.sh $(GEN_PACKAGE)
+	scripts/generate-ts-types.sh
 
-# Regenerate into a temporary folder and fail on any difference from the committed package.
+# Regenerate into a temporary folder and fail on any difference from what is committed.
 check-generated: venv
 	scripts/generate-client.sh --check $(GEN_PACKAGE)
+	scripts/generate-ts-types.sh --check
 
-# Validate the spec (openapi-spec-validator) and lint it (Redocly CLI from the npm registry).
+# Validate the spec (openapi-spec-validator) and lint it: Redocly `recommended` and
+# Spectral `spectral:oas`, both from the npm registry, pinned in tools/spec-lint.
 spec-check: venv
 	$(BIN)/openapi-spec-validator $(SPEC)
 	scripts/lint-spec.sh $(SPEC)
+
+# One self-contained HTML reference of the spec (no network needed to view it).
+docs: venv
+	scripts/build-docs.sh $(SPEC) $(DOCS)
+
+# The TypeScript client: npm ci from its lock file, compile with tsc, then node's test
+# runner (the signer against the spec's examples and Python, conformance against the simulator).
+ts-test: venv
+	scripts/npm-ci-if-stale.sh $(TS_CLIENT)
+	rm -rf $(TS_CLIENT)/dist
+	cd $(TS_CLIENT) && node_modules/.bin/tsc -p tsconfig.json && node --test dist/test/*.test.js
 
 lint: venv
 	$(BIN)/ruff check .
@@ -51,4 +68,4 @@ bench: venv
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/docs $(TS_CLIENT)/dist

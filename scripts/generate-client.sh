@@ -21,14 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$tmp/pkg/.ruff_cache"
 
 if [ "$check" = 1 ]; then
-    if ! diff -ru "$dest" "$tmp/pkg"; then
-        echo "error: $dest is out of sync with openapi/qmt-server.yaml; run 'make generate' and commit" >&2
-        exit 1
-    fi
-    echo "$dest matches the spec"
+    scripts/sync-generated.sh --check "$tmp/pkg" "$dest"
 else
-    rm -rf "$dest"
-    mkdir -p "$(dirname "$dest")"
-    cp -R "$tmp/pkg" "$dest"
-    echo "generated $dest"
+    scripts/sync-generated.sh "$tmp/pkg" "$dest"
 fi

@@ -19,11 +19,12 @@ class OrdersQuery:
 
     Attributes:
         trader_index (int):
-        cancelable_only (bool | Unset): Only orders in a cancelable status (48, 49, 50, 55). Default: False.
+        cancelable_only (bool | Unset): Only orders in a cancelable status (48, 49, 50, 55). Omitted, the
+            server takes false.
     """
 
     trader_index: int
-    cancelable_only: bool | Unset = False
+    cancelable_only: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

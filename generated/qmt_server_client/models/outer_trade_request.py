@@ -40,7 +40,7 @@ class OuterTradeRequest:
                 order itself carries xtquant's code instead (`Order.price_type`:
                 11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
             trader_index (int | Unset): The account; omitted = every account.
-            strategy_name (str | Unset): Recorded with the order. Default: '外部策略'.
+            strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `外部策略`.
     """
 
     symbol: str
@@ -49,7 +49,7 @@ class OuterTradeRequest:
     order_num: int | Unset = UNSET
     price_type: PriceType | Unset = UNSET
     trader_index: int | Unset = UNSET
-    strategy_name: str | Unset = "外部策略"
+    strategy_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

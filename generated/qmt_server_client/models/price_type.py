@@ -2,11 +2,11 @@ from enum import IntEnum
 
 
 class PriceType(IntEnum):
-    VALUE_0 = 0
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_5 = 5
+    LIMIT = 0
+    LATEST = 1
+    BEST_FIVE_IOC = 2
+    OWN_SIDE_BEST = 3
+    COUNTER_SIDE_BEST = 5
 
     def __str__(self) -> str:
         return str(self.value)

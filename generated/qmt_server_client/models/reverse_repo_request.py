@@ -18,11 +18,12 @@ class ReverseRepoRequest:
         {'reserve_amount': 1000}
 
     Attributes:
-        reserve_amount (float | Unset): Cash to keep back (CNY). Negative is a 400 `保留金额不能为负数`. Default: 0.0.
+        reserve_amount (float | Unset): Cash to keep back (CNY); omitted, the server keeps 0. Negative is a
+            400 `保留金额不能为负数`.
         trader_index (int | Unset): The account; omitted = every account.
     """
 
-    reserve_amount: float | Unset = 0.0
+    reserve_amount: float | Unset = UNSET
     trader_index: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -34,7 +34,7 @@ class SessionOrderRequest:
             `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
             order itself carries xtquant's code instead (`Order.price_type`:
             11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
-        strategy_name (str | Unset):  Default: 'Web界面'.
+        strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `Web界面`.
         trader_index (int | Unset): The account; omitted = every account.
     """
 
@@ -42,7 +42,7 @@ class SessionOrderRequest:
     price: float
     shares: int
     price_type: PriceType | Unset = UNSET
-    strategy_name: str | Unset = "Web界面"
+    strategy_name: str | Unset = UNSET
     trader_index: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -20,7 +20,7 @@ class SessionRatioTradeRequest:
 
     Attributes:
         symbol (str):
-        trade_price (float):
+        trade_price (float): Limit price (CNY); also the sizing price.
         position_pct (float): A ratio from 0 to 1 of total assets to spend.
         pricetype (PriceType | Unset): How the order is priced (a REQUEST code): 0 限价 (limit at the given
             price), 1 最新价 (latest price), 2 最优五档即时成交剩余撤销 (best five,
@@ -30,7 +30,7 @@ class SessionRatioTradeRequest:
             `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
             order itself carries xtquant's code instead (`Order.price_type`:
             11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
-        strategy_name (str | Unset):  Default: 'Web界面'.
+        strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `Web界面`.
         trader_index (int | Unset): The account; omitted = every account.
     """
 
@@ -38,7 +38,7 @@ class SessionRatioTradeRequest:
     trade_price: float
     position_pct: float
     pricetype: PriceType | Unset = UNSET
-    strategy_name: str | Unset = "Web界面"
+    strategy_name: str | Unset = UNSET
     trader_index: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

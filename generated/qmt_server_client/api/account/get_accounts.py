@@ -61,6 +61,9 @@ def sync_detailed(
 ) -> Response[AccountList | ErrorResponse]:
     """List the server's configured accounts.
 
+     Session or signature. Each entry's `index` is the `trader_index` that
+    every other route takes, in the order of the server's configuration.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -84,6 +87,9 @@ def sync(
 ) -> AccountList | ErrorResponse | None:
     """List the server's configured accounts.
 
+     Session or signature. Each entry's `index` is the `trader_index` that
+    every other route takes, in the order of the server's configuration.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -102,6 +108,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[AccountList | ErrorResponse]:
     """List the server's configured accounts.
+
+     Session or signature. Each entry's `index` is the `trader_index` that
+    every other route takes, in the order of the server's configuration.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,6 +132,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> AccountList | ErrorResponse | None:
     """List the server's configured accounts.
+
+     Session or signature. Each entry's `index` is the `trader_index` that
+    every other route takes, in the order of the server's configuration.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -72,6 +72,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | PortfolioResponse]:
     """Assets of one account.
 
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -101,6 +105,10 @@ def sync(
 ) -> ErrorResponse | PortfolioResponse | None:
     """Assets of one account.
 
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -124,6 +132,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | PortfolioResponse]:
     """Assets of one account.
+
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):
@@ -151,6 +163,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorResponse | PortfolioResponse | None:
     """Assets of one account.
+
+     Session or signature. All amounts in CNY. With xtquant `profit` and
+    `profit_ratio` are always 0. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):

@@ -72,6 +72,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | PositionList]:
     """Positions of one account.
 
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -101,6 +105,10 @@ def sync(
 ) -> ErrorResponse | PositionList | None:
     """Positions of one account.
 
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
+
     Args:
         trader_index (int):
 
@@ -124,6 +132,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorResponse | PositionList]:
     """Positions of one account.
+
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):
@@ -151,6 +163,10 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorResponse | PositionList | None:
     """Positions of one account.
+
+     Session or signature. Volumes are in 股 (stocks) or 张 (convertible
+    bonds); `profit_ratio` is in percent. An index out of range is a 400
+    `无效的交易器索引` (without the number).
 
     Args:
         trader_index (int):

@@ -75,7 +75,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CancelAllRequest,
 ) -> Response[CancelAllResponse | ErrorResponse]:
-    """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+    """Cancel every open sell order (signed). The path says sale, not sell.
 
      Cancels the account's sell orders (reverse repo included) in status 50
     (已报) or 55 (部成) only. `status: success` means no exception escaped;
@@ -108,7 +108,7 @@ def sync(
     client: AuthenticatedClient,
     body: CancelAllRequest,
 ) -> CancelAllResponse | ErrorResponse | None:
-    """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+    """Cancel every open sell order (signed). The path says sale, not sell.
 
      Cancels the account's sell orders (reverse repo included) in status 50
     (已报) or 55 (部成) only. `status: success` means no exception escaped;
@@ -136,7 +136,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CancelAllRequest,
 ) -> Response[CancelAllResponse | ErrorResponse]:
-    """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+    """Cancel every open sell order (signed). The path says sale, not sell.
 
      Cancels the account's sell orders (reverse repo included) in status 50
     (已报) or 55 (部成) only. `status: success` means no exception escaped;
@@ -167,7 +167,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CancelAllRequest,
 ) -> CancelAllResponse | ErrorResponse | None:
-    """Cancel every open sell order (signed). The path says `sale`, not `sell`.
+    """Cancel every open sell order (signed). The path says sale, not sell.
 
      Cancels the account's sell orders (reverse repo included) in status 50
     (已报) or 55 (部成) only. `status: success` means no exception escaped;

@@ -77,6 +77,10 @@ def sync_detailed(
 ) -> Response[CancelResult | ErrorResponse]:
     """Cancel one order (signed).
 
+     `success: true` means xtquant accepted the cancel request, not that the
+    order is cancelled yet: it then moves to 54 (已撤), or 53 (部撤) after
+    partial fills. Read it back with `POST /order`.
+
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
 
@@ -106,6 +110,10 @@ def sync(
 ) -> CancelResult | ErrorResponse | None:
     """Cancel one order (signed).
 
+     `success: true` means xtquant accepted the cancel request, not that the
+    order is cancelled yet: it then moves to 54 (已撤), or 53 (部撤) after
+    partial fills. Read it back with `POST /order`.
+
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
 
@@ -129,6 +137,10 @@ async def asyncio_detailed(
     body: OrderRef,
 ) -> Response[CancelResult | ErrorResponse]:
     """Cancel one order (signed).
+
+     `success: true` means xtquant accepted the cancel request, not that the
+    order is cancelled yet: it then moves to 54 (已撤), or 53 (部撤) after
+    partial fills. Read it back with `POST /order`.
 
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
@@ -156,6 +168,10 @@ async def asyncio(
     body: OrderRef,
 ) -> CancelResult | ErrorResponse | None:
     """Cancel one order (signed).
+
+     `success: true` means xtquant accepted the cancel request, not that the
+    order is cancelled yet: it then moves to 54 (已撤), or 53 (部撤) after
+    partial fills. Read it back with `POST /order`.
 
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.

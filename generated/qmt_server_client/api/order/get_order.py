@@ -77,6 +77,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | Order]:
     """One order by id (signed). An unknown id is a 500.
 
+     Only today's orders are known (as xtquant's query returns them). An
+    unknown id is a 500 `接口异常: order` with the message
+    `'NoneType' object has no attribute 'order_id'`.
+
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
 
@@ -106,6 +110,10 @@ def sync(
 ) -> ErrorResponse | Order | None:
     """One order by id (signed). An unknown id is a 500.
 
+     Only today's orders are known (as xtquant's query returns them). An
+    unknown id is a 500 `接口异常: order` with the message
+    `'NoneType' object has no attribute 'order_id'`.
+
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
 
@@ -129,6 +137,10 @@ async def asyncio_detailed(
     body: OrderRef,
 ) -> Response[ErrorResponse | Order]:
     """One order by id (signed). An unknown id is a 500.
+
+     Only today's orders are known (as xtquant's query returns them). An
+    unknown id is a 500 `接口异常: order` with the message
+    `'NoneType' object has no attribute 'order_id'`.
 
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.
@@ -156,6 +168,10 @@ async def asyncio(
     body: OrderRef,
 ) -> ErrorResponse | Order | None:
     """One order by id (signed). An unknown id is a 500.
+
+     Only today's orders are known (as xtquant's query returns them). An
+    unknown id is a 500 `接口异常: order` with the message
+    `'NoneType' object has no attribute 'order_id'`.
 
     Args:
         body (OrderRef):  Example: {'order_id': 1082130433, 'trader_index': 0}.

@@ -84,6 +84,10 @@ def sync_detailed(
 ) -> Response[ErrorResponse | list[Order]]:
     """Today's orders of one account (signed). The body of a 200 is a bare JSON array.
 
+     The 200 body is a bare JSON array of orders (`[]` when there are none),
+    not an object. With `cancelable_only: true`, only orders in status 48,
+    49, 50 or 55.
+
     Args:
         body (OrdersQuery):  Example: {'trader_index': 0, 'cancelable_only': True}.
 
@@ -113,6 +117,10 @@ def sync(
 ) -> ErrorResponse | list[Order] | None:
     """Today's orders of one account (signed). The body of a 200 is a bare JSON array.
 
+     The 200 body is a bare JSON array of orders (`[]` when there are none),
+    not an object. With `cancelable_only: true`, only orders in status 48,
+    49, 50 or 55.
+
     Args:
         body (OrdersQuery):  Example: {'trader_index': 0, 'cancelable_only': True}.
 
@@ -136,6 +144,10 @@ async def asyncio_detailed(
     body: OrdersQuery,
 ) -> Response[ErrorResponse | list[Order]]:
     """Today's orders of one account (signed). The body of a 200 is a bare JSON array.
+
+     The 200 body is a bare JSON array of orders (`[]` when there are none),
+    not an object. With `cancelable_only: true`, only orders in status 48,
+    49, 50 or 55.
 
     Args:
         body (OrdersQuery):  Example: {'trader_index': 0, 'cancelable_only': True}.
@@ -163,6 +175,10 @@ async def asyncio(
     body: OrdersQuery,
 ) -> ErrorResponse | list[Order] | None:
     """Today's orders of one account (signed). The body of a 200 is a bare JSON array.
+
+     The 200 body is a bare JSON array of orders (`[]` when there are none),
+    not an object. With `cancelable_only: true`, only orders in status 48,
+    49, 50 or 55.
 
     Args:
         body (OrdersQuery):  Example: {'trader_index': 0, 'cancelable_only': True}.

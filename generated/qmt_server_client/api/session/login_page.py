@@ -48,6 +48,9 @@ def sync_detailed(
 ) -> Response[str]:
     """The HTML login page.
 
+     The page a browser shows; its form posts to `POST /login`. API clients
+    do not need it.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -71,6 +74,9 @@ def sync(
 ) -> str | None:
     """The HTML login page.
 
+     The page a browser shows; its form posts to `POST /login`. API clients
+    do not need it.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -89,6 +95,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[str]:
     """The HTML login page.
+
+     The page a browser shows; its form posts to `POST /login`. API clients
+    do not need it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +119,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> str | None:
     """The HTML login page.
+
+     The page a browser shows; its form posts to `POST /login`. API clients
+    do not need it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

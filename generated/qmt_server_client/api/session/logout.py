@@ -47,6 +47,9 @@ def sync_detailed(
 ) -> Response[Any]:
     """Clear the session and redirect to the login page.
 
+     Always answers `302` to `/login` and expires the `session` cookie,
+    whether or not the request had a session.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -69,6 +72,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Any]:
     """Clear the session and redirect to the login page.
+
+     Always answers `302` to `/login` and expires the `session` cookie,
+    whether or not the request had a session.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
