@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from qmt_facade import (
@@ -90,7 +91,7 @@ class Output:
         if self.as_json:
             render.write_json({"error": _error_json(error, code)})
         else:
-            self.err.print(f"[bold red]错误[/]: {error}", markup=True, highlight=False)
+            self.err.print(f"[bold red]错误[/]: {escape(str(error))}", highlight=False)
         raise typer.Exit(int(code))
 
     def refuse(self, message: str, code: ExitCode) -> NoReturn:

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from qmt_facade import (
     SHANGHAI,
@@ -79,9 +80,24 @@ def write_json_line(payload: Any) -> None:
     sys.stdout.flush()
 
 
+class _PlainTable(Table):
+    """A table whose title and cells are plain text, never rich markup.
+
+    Server messages, names and strategy names may contain ``[...]``.
+    """
+
+    def add_row(self, *cells: Any, **options: Any) -> None:
+        super().add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **options)
+
+
 def _table(title: str | None, columns: Sequence[tuple[str, bool]]) -> Table:
     """``columns``: (header, numeric); numeric columns are right-aligned."""
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table = _PlainTable(
+        title=Text(title) if title else None,
+        title_justify="left",
+        show_edge=False,
+        pad_edge=False,
+    )
     for header, numeric in columns:
         table.add_column(header, justify="right" if numeric else "left", no_wrap=True)
     return table

@@ -181,6 +181,17 @@ def test_orders_order_and_open(sim: SimulatorProcess, client: QMTTradeClient) ->
     assert "54 已撤" in table and "委托号" in table
 
 
+def test_server_text_is_printed_as_is(sim: SimulatorProcess, client: QMTTradeClient) -> None:
+    """Square brackets in a strategy name are text, not rich markup."""
+    name = "网格[bold] [/x]"
+    (order_id,) = client.buy(
+        "000001", price=9.85, shares=100, trader_index=0, strategy_name=name
+    ).order_ids
+    shown = qmt(sim, "order", str(order_id), "-i", "0")
+    assert shown.exit_code == 0 and name in shown.stdout
+    client.cancel_order(order_id, 0)
+
+
 def test_order_needs_an_account_and_an_existing_id(sim: SimulatorProcess) -> None:
     missing = qmt(sim, "order", "1")
     assert missing.exit_code == ExitCode.USAGE and "-i/--trader-index" in missing.stderr
