@@ -46,6 +46,7 @@ from qmt_facade.records import (
     TradeResult,
     TraderResult,
 )
+from qmt_facade.server_lines import Capability, ServerLine
 from qmt_facade.symbols import lot_size, normalize_symbol
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
+    "Capability",
     "Order",
     "OrderEvent",
     "OrderList",
@@ -82,6 +84,7 @@ __all__ = [
     "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
+    "ServerLine",
     "Tick",
     "TickMap",
     "TradeResult",

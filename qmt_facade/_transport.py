@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
 from qmt_facade import __version__
+from qmt_facade.config import DEFAULT_ENV_FILE, load_config_file, resolve_config
 from qmt_facade.errors import (
     QMTAPIError,
     QMTAuthenticationError,
@@ -26,6 +28,7 @@ from qmt_facade.errors import (
     safe_url,
 )
 from qmt_facade.plans.steps import Call, ClientContext
+from qmt_facade.server_lines import ServerLine
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_positive
 from qmt_server_client import AuthenticatedClient
@@ -89,31 +92,85 @@ class ClientSettings:
 
     def describe(self, cls_name: str, ctx: ClientContext) -> str:
         auth = "signature" if ctx.signed else "session" if ctx.logged_in else "none"
+        line = ctx.server_line.value if ctx.server_line is not None else "auto"
         return (
             f"{cls_name}(base_url={safe_url(self.base_url)!r}, "
-            f"client_id={self.client_id!r}, auth={auth!r})"
+            f"client_id={self.client_id!r}, auth={auth!r}, server_line={line!r}, "
+            f"trader_index={ctx.default_trader_index})"
         )
 
 
 class ClientBase:
-    """What both clients hold besides their httpx client: settings and login state."""
+    """What both clients hold besides their httpx client: settings and login state.
+
+    Settings come from the arguments, else the environment, else ``env_file``,
+    else the defaults (``qmt_facade.config``).
+    """
 
     def __init__(
         self,
-        base_url: str,
-        client_id: str | None,
-        secret_key: str | None,
-        timeout: int | float,
+        base_url: str | None = None,
+        client_id: str | None = None,
+        secret_key: str | None = None,
+        timeout: float | None = None,
+        trader_index: int | None = None,
+        env_file: str | os.PathLike[str] | None = DEFAULT_ENV_FILE,
+        *,
+        server_line: str | None = None,
     ) -> None:
-        self._settings = ClientSettings(base_url, client_id, secret_key, timeout)
-        self._ctx = ClientContext(signed=self._settings.auth is not None)
+        arguments = {
+            "base_url": base_url,
+            "client_id": client_id,
+            "secret_key": secret_key,
+            "timeout": timeout,
+            "trader_index": trader_index,
+            "server_line": server_line,
+        }
+        config = resolve_config(arguments, env_file)
+        self._settings = ClientSettings(
+            config.base_url, config.client_id, config.secret_key, config.timeout
+        )
+        self._ctx = ClientContext(
+            signed=self._settings.auth is not None,
+            server_line=config.server_line,
+            default_trader_index=config.trader_index,
+        )
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
+        self._open_http()
+
+    def _open_http(self) -> None:
+        """Create the client's httpx client (blocking or asyncio) and hand it to ``_api``."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, path: str | os.PathLike[str], **arguments: Any) -> Self:
+        """A client with the settings of the YAML file ``path``; ``arguments`` win over it.
+
+        The file's keys are the constructor's (``base_url``, ``client_id``,
+        ``secret_key``, ``timeout``, ``trader_index``, ``server_line``) or the
+        environment's (``QMT_BASE_URL``...); a server ``config.yaml`` with
+        ``outer_api_clients`` works too. What neither gives comes from the
+        environment, ``env_file`` and the defaults, as for the constructor.
+        """
+        settings = load_config_file(path, arguments.get("client_id"))
+        settings.update({k: v for k, v in arguments.items() if v is not None})
+        return cls(**settings)
 
     @property
     def base_url(self) -> str:
         return self._settings.base_url
+
+    @property
+    def trader_index(self) -> int:
+        """The account the query methods use when called without ``trader_index``."""
+        return self._ctx.default_trader_index
+
+    @property
+    def server_line(self) -> ServerLine | None:
+        """The server line: configured, detected, or None until the first order detects it."""
+        return self._ctx.server_line
 
     def __repr__(self) -> str:
         return self._settings.describe(type(self).__name__, self._ctx)

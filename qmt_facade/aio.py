@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from qmt_facade import plans
+from qmt_facade import plans, server_lines
 from qmt_facade._transport import (
     PARSE_ERRORS,
     REQUEST_ERRORS,
@@ -37,6 +37,7 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
+from qmt_facade.server_lines import ServerLine
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -56,14 +57,9 @@ class AsyncQMTTradeClient(ClientBase):
     one pooled connection set.
     """
 
-    def __init__(
-        self,
-        base_url: str = "http://localhost:9091",
-        client_id: str | None = None,
-        secret_key: str | None = None,
-        timeout: int | float = 30,
-    ) -> None:
-        super().__init__(base_url, client_id, secret_key, timeout)
+    _http: httpx.AsyncClient
+
+    def _open_http(self) -> None:
         self._http = httpx.AsyncClient(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )
@@ -156,24 +152,30 @@ class AsyncQMTTradeClient(ClientBase):
         finally:
             await self.aclose()
 
+    async def detect_server_line(self) -> ServerLine:
+        """See QMTTradeClient.detect_server_line."""
+        return await self._run(server_lines.detect_server_line(self._ctx))
+
     # --- queries ----------------------------------------------------------
 
     async def get_accounts(self) -> list[Account]:
         return await self._run(plans.get_accounts(self._ctx))
 
-    async def get_portfolio(self, trader_index: int = 0) -> Portfolio:
+    async def get_portfolio(self, trader_index: int | None = None) -> Portfolio:
         return await self._run(plans.get_portfolio(self._ctx, trader_index))
 
-    async def get_positions(self, trader_index: int = 0) -> PositionList:
+    async def get_positions(self, trader_index: int | None = None) -> PositionList:
         return await self._run(plans.get_positions(self._ctx, trader_index))
 
-    async def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
+    async def get_account_summary(self, trader_index: int | None = None) -> AccountSummary:
         return await self._run(plans.get_account_summary(self._ctx, trader_index))
 
-    async def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
+    async def get_position_by_symbol(
+        self, symbol: str, trader_index: int | None = None
+    ) -> Position | None:
         return await self._run(plans.get_position_by_symbol(self._ctx, symbol, trader_index))
 
-    async def has_position(self, symbol: str, trader_index: int = 0) -> bool:
+    async def has_position(self, symbol: str, trader_index: int | None = None) -> bool:
         return await self._run(plans.has_position(self._ctx, symbol, trader_index))
 
     # --- trading ----------------------------------------------------------

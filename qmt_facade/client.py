@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from qmt_facade import plans
+from qmt_facade import plans, server_lines
 from qmt_facade._transport import (
     PARSE_ERRORS,
     REQUEST_ERRORS,
@@ -33,6 +33,7 @@ from qmt_facade.records import (
     Position,
     TradeResult,
 )
+from qmt_facade.server_lines import ServerLine
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -52,16 +53,19 @@ class QMTTradeClient(ClientBase):
     and buy/sell work; order queries, cancels and reverse repo need a
     signature). One pooled HTTP connection per client; not thread-safe for
     login/logout, safe for concurrent calls otherwise.
+
+    Settings not given come from the ``QMT_*`` environment variables, then
+    from ``env_file`` (``.env`` in the working directory; None reads none),
+    then the defaults (``qmt_facade.config``); ``from_config(path)`` reads a
+    YAML file. ``trader_index`` is the query methods' default account; the
+    trading methods without one still act on every account. ``server_line``
+    (``"auto"``, ``"main"``, ``"upstream"``) says which line of the server
+    this is; with ``"auto"`` the first order-placing call finds out.
     """
 
-    def __init__(
-        self,
-        base_url: str = "http://localhost:9091",
-        client_id: str | None = None,
-        secret_key: str | None = None,
-        timeout: int | float = 30,
-    ) -> None:
-        super().__init__(base_url, client_id, secret_key, timeout)
+    _http: httpx.Client
+
+    def _open_http(self) -> None:
         self._http = httpx.Client(
             **self._settings.httpx_options(), event_hooks={"response": [_reject_non_json]}
         )
@@ -154,29 +158,39 @@ class QMTTradeClient(ClientBase):
         finally:
             self.close()
 
+    def detect_server_line(self) -> ServerLine:
+        """The server's line, ``main`` or ``upstream``: as configured, or probed once.
+
+        The probe (``POST /qmt/trade/api/buy`` with ``{}``) cannot place an
+        order; the first order-placing call runs it anyway when needed.
+        """
+        return self._run(server_lines.detect_server_line(self._ctx))
+
     # --- queries ----------------------------------------------------------
 
     def get_accounts(self) -> list[Account]:
         """Every account the server trades, with its ``index`` (the trader_index)."""
         return self._run(plans.get_accounts(self._ctx))
 
-    def get_portfolio(self, trader_index: int = 0) -> Portfolio:
+    def get_portfolio(self, trader_index: int | None = None) -> Portfolio:
         """Assets of one account (total_asset, cash, frozen_cash, market_value, profit...)."""
         return self._run(plans.get_portfolio(self._ctx, trader_index))
 
-    def get_positions(self, trader_index: int = 0) -> PositionList:
+    def get_positions(self, trader_index: int | None = None) -> PositionList:
         """Positions of one account; symbols come back suffixed (``000001.SZ``)."""
         return self._run(plans.get_positions(self._ctx, trader_index))
 
-    def get_account_summary(self, trader_index: int = 0) -> AccountSummary:
+    def get_account_summary(self, trader_index: int | None = None) -> AccountSummary:
         """Portfolio and positions together, with the time of the query."""
         return self._run(plans.get_account_summary(self._ctx, trader_index))
 
-    def get_position_by_symbol(self, symbol: str, trader_index: int = 0) -> Position | None:
+    def get_position_by_symbol(
+        self, symbol: str, trader_index: int | None = None
+    ) -> Position | None:
         """The position in ``symbol`` (any accepted spelling), or None."""
         return self._run(plans.get_position_by_symbol(self._ctx, symbol, trader_index))
 
-    def has_position(self, symbol: str, trader_index: int = 0) -> bool:
+    def has_position(self, symbol: str, trader_index: int | None = None) -> bool:
         """Whether the account holds a non-zero volume of ``symbol``."""
         return self._run(plans.has_position(self._ctx, symbol, trader_index))
 

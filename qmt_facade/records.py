@@ -199,10 +199,11 @@ class OrderOutcome(Record):
     """What one account did with an order request.
 
     ``success`` True means an order was submitted (``order_id`` is set), not
-    that it filled. The reverse-repo fields are None for other orders.
+    that it filled; None when the answer did not say. The reverse-repo
+    fields are None for other orders.
     """
 
-    success: bool
+    success: bool | None
     message: str
     symbol: str | None = None
     order_num: int | None = None
@@ -220,8 +221,11 @@ class OrderOutcome(Record):
 class TraderResult(Record):
     """One account's part of a trade request.
 
-    ``status`` is the server's: "success" only means no exception escaped.
-    ``placed`` is what matters: an order was submitted for this account.
+    ``status`` is the server's: "success" only means no exception escaped,
+    and "failed" does not mean that no order went in. What matters is the
+    order outcome: ``placed`` (an order was submitted for this account),
+    ``unknown`` (the answer does not say: no ``result``, as on ``/trade/allin``
+    or after an exception on the server), else refused.
     """
 
     trader_index: int
@@ -231,7 +235,12 @@ class TraderResult(Record):
 
     @property
     def placed(self) -> bool:
-        return self.status == "success" and self.result is not None and self.result.success
+        return self.result is not None and self.result.success is True
+
+    @property
+    def unknown(self) -> bool:
+        """The server's answer does not tell whether an order was placed."""
+        return self.result is None or self.result.success is None
 
     @property
     def order_id(self) -> int | None:
@@ -239,14 +248,14 @@ class TraderResult(Record):
 
     @property
     def reason(self) -> str:
-        """Why no order was placed (empty when one was)."""
+        """Why no order was placed, or why that is unknown (empty when one was placed)."""
         if self.placed:
             return ""
         if self.error:
             return self.error
         if self.result is None:
             return "服务器未返回委托结果"
-        return self.result.error or self.result.message
+        return self.result.error or self.result.message or "服务器未说明委托是否成功"
 
     @classmethod
     def from_wire(cls, model: Any) -> TraderResult:
@@ -260,12 +269,14 @@ class TraderResult(Record):
 class TradeResult(Record):
     """The answer to buy / sell / buy_all / sell_all / reverse_repo.
 
-    The rule: when no targeted account placed an order the client raises
-    ``QMTOrderRejectedError`` instead of returning. A returned TradeResult
-    therefore has at least one placed order; ``all_placed`` is False when
-    some accounts placed and others did not (``rejected`` lists those), and
+    The rule: when every targeted account refused the order the client
+    raises ``QMTOrderRejectedError`` instead of returning. A returned
+    TradeResult therefore has at least one placed order, or at least one
+    account whose outcome the server did not report (``unknown``: check
+    ``get_orders`` before sending again). ``all_placed`` is False when some
+    accounts did not place (``rejected`` lists the refusals), and
     ``warnings`` says so in words, together with any quantity the server
-    reduced for lack of cash.
+    reduced for lack of cash and any field its answer lacked.
     """
 
     message: str
@@ -283,7 +294,13 @@ class TradeResult(Record):
 
     @property
     def rejected(self) -> list[TraderResult]:
-        return [r for r in self.results if not r.placed]
+        """Accounts that refused (the answer says no order was placed)."""
+        return [r for r in self.results if not r.placed and not r.unknown]
+
+    @property
+    def unknown(self) -> list[TraderResult]:
+        """Accounts whose outcome the answer does not tell."""
+        return [r for r in self.results if r.unknown]
 
     @property
     def all_placed(self) -> bool:

@@ -9,7 +9,19 @@ import pytest
 from response_contract import ResponseContract
 
 from qmt_facade import AsyncQMTTradeClient, QMTTradeClient
+from qmt_facade.config import ENV_VARS
 from qmt_sim.testing import SimulatorProcess
+
+
+@pytest.fixture(autouse=True)
+def no_client_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clients built by the tests read their settings from their arguments only.
+
+    A developer's QMT_* variables must not change what a test talks to; the
+    configuration tests set the ones they test themselves.
+    """
+    for variable in ENV_VARS.values():
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -38,9 +50,7 @@ def fresh_sim(tmp_path: Path) -> Iterator[SimulatorProcess]:
 
 
 @pytest.fixture
-def client(
-    sim: SimulatorProcess, response_contract: ResponseContract
-) -> Iterator[QMTTradeClient]:
+def client(sim: SimulatorProcess, response_contract: ResponseContract) -> Iterator[QMTTradeClient]:
     """A signed client of the module's simulator; its responses are checked against the spec."""
     with QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key) as c:
         c._http.event_hooks["response"].append(response_contract.sync_hook)

@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import click
@@ -31,7 +32,8 @@ from qmt_facade import (
 )
 from qmt_facade.cli import render
 from qmt_facade.cli.exit_codes import ExitCode, exit_code_for
-from qmt_facade.cli.settings import ConnectionFlags
+from qmt_facade.cli.settings import ConnectionFlags, client_for, trader_index_configured
+from qmt_facade.config import ClientConfig
 from qmt_facade.plans import validate_order
 from qmt_facade.validation import (
     validate_optional_trader_index,
@@ -42,7 +44,15 @@ from qmt_facade.validation import (
 
 app = typer.Typer(
     name="qmt",
-    help="Look at and trade a QMT account from the terminal (qmt-facade).",
+    help=(
+        "Look at and trade a QMT account from the terminal (qmt-facade).\n\n"
+        "Settings, first found wins: the flags below (before the command), the --config "
+        "YAML file, QMT_BASE_URL / QMT_CLIENT_ID / QMT_SECRET_KEY / QMT_TIMEOUT / "
+        "QMT_TRADER_INDEX in the environment, a .env file in the working directory, "
+        "the defaults.\n\n"
+        "Exit codes: 0 ok, 1 the server said no, 2 usage or validation, 3 connection, "
+        "4 order state unknown (check `qmt orders` before sending again)."
+    ),
     no_args_is_help=True,
     add_completion=False,
     # typer's rich tracebacks print local variables: the secret key among them.
@@ -126,38 +136,51 @@ def _handled(output: Output, places_order: bool = False) -> Iterator[None]:
         output.fail(error, exit_code_for(error, places_order))
 
 
-def _flags(ctx: typer.Context) -> ConnectionFlags:
-    flags = ctx.find_root().obj
-    assert isinstance(flags, ConnectionFlags)
-    return flags
+NO_CREDENTIALS = (
+    "qmt 需要 API 签名凭据 (no API credentials): give --client-id and --secret-key, "
+    "QMT_CLIENT_ID and QMT_SECRET_KEY (environment or .env), "
+    "or client_id and secret_key in the --config file"
+)
+
+
+def _settings(ctx: typer.Context, output: Output) -> ClientConfig:
+    """The resolved connection settings (flags > --config file > environment > .env > defaults)."""
+    root = ctx.find_root()
+    if "qmt.settings" not in root.meta:
+        flags = root.obj
+        assert isinstance(flags, ConnectionFlags)
+        with _handled(output):
+            root.meta["qmt.settings"] = flags.resolve()
+    config: ClientConfig = root.meta["qmt.settings"]
+    return config
 
 
 @contextmanager
 def _client(ctx: typer.Context, output: Output) -> Iterator[QMTTradeClient]:
-    flags = _flags(ctx)
-    if not flags.signed:
-        output.refuse("qmt 需要 API 签名凭据: 请提供 --client-id 和 --secret-key", ExitCode.USAGE)
+    config = _settings(ctx, output)
+    if not (config.client_id and config.secret_key):
+        output.refuse(NO_CREDENTIALS, ExitCode.USAGE)
     with _handled(output):
-        client = flags.client()
+        client = client_for(config)
     with client:
         yield client
 
 
-def _index(ctx: typer.Context, given: int | None) -> int:
-    """The account of a query: -i, else the configured default, else 0 (the manual's)."""
-    if given is not None:
-        return given
-    configured = _flags(ctx).default_trader_index()
-    return configured if configured is not None else 0
+def _index(ctx: typer.Context, given: int | None, output: Output) -> int:
+    """The account of a query: -i, else the configured one (QMT_TRADER_INDEX...), else 0."""
+    return given if given is not None else _settings(ctx, output).trader_index
 
 
 def _required_index(ctx: typer.Context, given: int | None, output: Output) -> int:
+    """-i, else a configured account; never a silent 0 for one order's commands."""
     if given is not None:
         return given
-    configured = _flags(ctx).default_trader_index()
-    if configured is None:
-        output.refuse("缺少账户: 请用 -i/--trader-index 指定账户", ExitCode.USAGE)
-    return configured
+    config = _settings(ctx, output)
+    if not trader_index_configured(config):
+        output.refuse(
+            "缺少账户: 请用 -i/--trader-index 指定账户 (or set QMT_TRADER_INDEX)", ExitCode.USAGE
+        )
+    return config.trader_index
 
 
 class _LogToStderr(logging.Handler):
@@ -193,11 +216,21 @@ def connection(
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds per request (default 30).")
     ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", help="YAML file with base_url, client_id, secret_key, trader_index..."
+        ),
+    ] = None,
 ) -> None:
-    """Connection settings come first: `qmt --base-url URL COMMAND ...`."""
+    """Connection settings (see `qmt --help` for where else they come from)."""
     _show_client_warnings()
     ctx.obj = ConnectionFlags(
-        base_url=base_url, client_id=client_id, secret_key=secret_key, timeout=timeout
+        base_url=base_url,
+        client_id=client_id,
+        secret_key=secret_key,
+        timeout=timeout,
+        config_file=config_file,
     )
 
 
@@ -219,7 +252,7 @@ def portfolio(
 ) -> None:
     """Assets of one account: 总资产, 可用金额, 冻结金额, 持仓市值, 盈亏."""
     output = Output(as_json)
-    index = _index(ctx, trader_index)
+    index = _index(ctx, trader_index, output)
     with _client(ctx, output) as client, _handled(output):
         assets = client.get_portfolio(index)
     output.show(assets.to_dict, lambda: render.portfolio_table(assets, index))
@@ -231,7 +264,7 @@ def positions(
 ) -> None:
     """Positions of one account."""
     output = Output(as_json)
-    index = _index(ctx, trader_index)
+    index = _index(ctx, trader_index, output)
     with _client(ctx, output) as client, _handled(output):
         held = client.get_positions(index)
     output.show(lambda: [p.to_dict() for p in held], lambda: render.positions_table(held, index))
@@ -248,7 +281,7 @@ def orders(
 ) -> None:
     """Today's orders of one account."""
     output = Output(as_json)
-    index = _index(ctx, trader_index)
+    index = _index(ctx, trader_index, output)
     with _client(ctx, output) as client, _handled(output):
         found = client.get_orders(index, cancelable_only=open_only)
     output.show(lambda: [o.to_dict() for o in found], lambda: render.orders_table(found, index))
@@ -524,7 +557,7 @@ def watch(
 ) -> None:
     """Print every new order and every status or fill change, until Ctrl-C."""
     output = Output(as_json)
-    index = _index(ctx, trader_index)
+    index = _index(ctx, trader_index, output)
     output.notes.print(f"账户 {index}: 委托变化 (Ctrl-C 结束)", markup=False, highlight=False)
     with _client(ctx, output) as client, _handled(output):
         try:

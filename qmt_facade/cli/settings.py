@@ -1,17 +1,26 @@
-"""Where `qmt` gets its connection settings from.
+"""Where `qmt` gets its connection settings: ``qmt_facade.config``, as the library does.
 
-For now only the command-line flags; the environment, ``.env`` and the
-YAML file come from ``qmt_facade.config`` once it exists (issue 8), so that
-the CLI and the library resolve settings the same way.
+Each setting comes from the first source that has it:
+
+1. a flag: ``--base-url``, ``--client-id``, ``--secret-key``, ``--timeout``;
+2. the YAML file named by ``--config`` (the keys of ``QMTTradeClient.from_config``);
+3. the environment: ``QMT_BASE_URL``, ``QMT_CLIENT_ID``, ``QMT_SECRET_KEY``,
+   ``QMT_TIMEOUT``, ``QMT_TRADER_INDEX``, ``QMT_SERVER_LINE``;
+4. a ``.env`` file in the working directory;
+5. the defaults (``http://localhost:9091``, 30 s, account 0, line auto).
+
+A file named on the command line beats the environment, as the arguments
+of ``from_config`` do in the library.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 
 from qmt_facade import QMTTradeClient
-
-DEFAULT_BASE_URL = "http://localhost:9091"
+from qmt_facade.config import ClientConfig, load_config_file, resolve_config
 
 
 @attrs.frozen
@@ -22,18 +31,34 @@ class ConnectionFlags:
     client_id: str | None = None
     secret_key: str | None = attrs.field(default=None, repr=False)
     timeout: float | None = None
+    config_file: Path | None = None
 
-    @property
-    def signed(self) -> bool:
-        return bool(self.client_id) and bool(self.secret_key)
+    def resolve(self) -> ClientConfig:
+        """The settings, flags first; raises QMTValidationError naming a bad source."""
+        arguments = load_config_file(self.config_file) if self.config_file is not None else {}
+        given = {
+            "base_url": self.base_url,
+            "client_id": self.client_id,
+            "secret_key": self.secret_key,
+            "timeout": self.timeout,
+        }
+        arguments.update({name: value for name, value in given.items() if value is not None})
+        return resolve_config(arguments)
 
-    def client(self) -> QMTTradeClient:
-        return QMTTradeClient(
-            self.base_url or DEFAULT_BASE_URL,
-            client_id=self.client_id,
-            secret_key=self.secret_key,
-            timeout=self.timeout if self.timeout is not None else 30,
-        )
 
-    def default_trader_index(self) -> int | None:
-        return None
+def client_for(config: ClientConfig) -> QMTTradeClient:
+    """A client with exactly the resolved settings (nothing read again)."""
+    return QMTTradeClient(
+        base_url=config.base_url,
+        client_id=config.client_id,
+        secret_key=config.secret_key,
+        timeout=config.timeout,
+        trader_index=config.trader_index,
+        env_file=None,
+        server_line=config.server_line.value if config.server_line is not None else "auto",
+    )
+
+
+def trader_index_configured(config: ClientConfig) -> bool:
+    """Whether an account was chosen (file, environment, .env) rather than defaulted."""
+    return config.sources.get("trader_index", "default") != "default"

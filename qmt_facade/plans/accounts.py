@@ -22,8 +22,13 @@ def get_accounts(ctx: ClientContext) -> Plan[list[Account]]:
     return [Account.from_wire(a) for a in answer.accounts]
 
 
-def get_portfolio(ctx: ClientContext, trader_index: int) -> Plan[Portfolio]:
-    index = validate_trader_index(trader_index)
+def _account(ctx: ClientContext, trader_index: int | None) -> int:
+    """The account a query is about: the one asked for, else the client's default."""
+    return validate_trader_index(ctx.default_trader_index if trader_index is None else trader_index)
+
+
+def get_portfolio(ctx: ClientContext, trader_index: int | None) -> Plan[Portfolio]:
+    index = _account(ctx, trader_index)
     require_any_auth(ctx, "get_portfolio")
     answer: wire.PortfolioResponse = yield Call(
         portfolio_route, {"trader_index": index}, "get_portfolio"
@@ -31,8 +36,8 @@ def get_portfolio(ctx: ClientContext, trader_index: int) -> Plan[Portfolio]:
     return Portfolio.from_wire(answer.portfolio)
 
 
-def get_positions(ctx: ClientContext, trader_index: int) -> Plan[PositionList]:
-    index = validate_trader_index(trader_index)
+def get_positions(ctx: ClientContext, trader_index: int | None) -> Plan[PositionList]:
+    index = _account(ctx, trader_index)
     require_any_auth(ctx, "get_positions")
     answer: wire.PositionList = yield Call(
         positions_route, {"trader_index": index}, "get_positions"
@@ -40,12 +45,13 @@ def get_positions(ctx: ClientContext, trader_index: int) -> Plan[PositionList]:
     return PositionList(Position.from_wire(p) for p in answer.positions)
 
 
-def get_account_summary(ctx: ClientContext, trader_index: int) -> Plan[AccountSummary]:
+def get_account_summary(ctx: ClientContext, trader_index: int | None) -> Plan[AccountSummary]:
+    index = _account(ctx, trader_index)
     timestamp = datetime.now().astimezone()
-    portfolio = yield from get_portfolio(ctx, trader_index)
-    positions = yield from get_positions(ctx, trader_index)
+    portfolio = yield from get_portfolio(ctx, index)
+    positions = yield from get_positions(ctx, index)
     return AccountSummary(
-        trader_index=trader_index, portfolio=portfolio, positions=positions, timestamp=timestamp
+        trader_index=index, portfolio=portfolio, positions=positions, timestamp=timestamp
     )
 
 
@@ -57,13 +63,13 @@ def _same_symbol(reported: str, wanted: str) -> bool:
 
 
 def get_position_by_symbol(
-    ctx: ClientContext, symbol: str, trader_index: int
+    ctx: ClientContext, symbol: str, trader_index: int | None
 ) -> Plan[Position | None]:
     wanted = normalize_symbol(symbol)
     positions = yield from get_positions(ctx, trader_index)
     return next((p for p in positions if _same_symbol(p.symbol, wanted)), None)
 
 
-def has_position(ctx: ClientContext, symbol: str, trader_index: int) -> Plan[bool]:
+def has_position(ctx: ClientContext, symbol: str, trader_index: int | None) -> Plan[bool]:
     position = yield from get_position_by_symbol(ctx, symbol, trader_index)
     return position is not None and position.volume > 0

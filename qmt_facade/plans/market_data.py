@@ -1,9 +1,10 @@
 """Market data: the latest tick and bars of symbols (``/qmt/data/api/*``).
 
 Market data is a capability of its own, not of a server line: the real main
-line has no data routes (404), the upstream line and qmt-sim have them. The
-first 404 of a data route is remembered in the ClientContext; from then on
-these plans raise ``QMTUnsupportedError`` before sending anything.
+line has no data routes (404), the upstream line and qmt-sim have them.
+``server_lines.capability_call`` learns that from the first 404 of a data
+route and remembers it in the ClientContext; from then on these plans raise
+``QMTUnsupportedError(capability="market_data")`` before sending anything.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from qmt_facade.errors import (
-    QMTAPIError,
-    QMTNotFoundError,
-    QMTUnsupportedError,
-    QMTValidationError,
-)
+from qmt_facade.errors import QMTAPIError, QMTValidationError
 from qmt_facade.frames import BarMap, TickMap
 from qmt_facade.plans.steps import Call, ClientContext, Plan, optional, require_any_auth
 from qmt_facade.quotes import BAR_FIELDS, SHANGHAI, Bar, MarketDataFormatError, Tick
+from qmt_facade.server_lines import Capability, capability_call
 from qmt_facade.symbols import normalize_symbol
 from qmt_server_client import models as wire
 from qmt_server_client.api.market_data import get_full_tick as full_tick_route
@@ -30,13 +27,11 @@ from qmt_server_client.api.market_data import get_market_data_ex as bars_route
 __all__ = [
     "BAR_PERIODS",
     "DIVIDEND_TYPES",
-    "MARKET_DATA",
     "MarketTime",
     "get_full_tick",
     "get_market_data",
 ]
 
-MARKET_DATA: Final = "market_data"  # the capability's name in QMTUnsupportedError
 # xtquant's bar periods ("tick" is not a bar: use get_full_tick).
 BAR_PERIODS: Final = ("1m", "5m", "15m", "30m", "1h", "1d", "1w", "1mon", "1q", "1hy", "1y")
 DIVIDEND_TYPES: Final = tuple(kind.value for kind in wire.DividendType)
@@ -123,29 +118,10 @@ def _validate_dividend_type(dividend_type: object) -> wire.DividendType:
     return wire.DividendType(dividend_type)
 
 
-def _unsupported(ctx: ClientContext, action: str) -> QMTUnsupportedError:
-    return QMTUnsupportedError(
-        f"{action}: 该服务器不提供行情接口 (capability {MARKET_DATA}): /qmt/data/api/* 返回 404; "
-        "the main server line has no market-data routes",
-        capability=MARKET_DATA,
-        alternative="a server of the upstream line or qmt-sim, or xtquant.xtdata on the terminal",
-        server_line=getattr(ctx, "server_line", None),
-    )
-
-
 def _fetch(ctx: ClientContext, call: Call) -> Plan[dict[str, Any]]:
-    """One data request; a 404 means the server has no data routes (remembered)."""
+    """One data request; the route's 404 teaches the client that market data is missing."""
     require_any_auth(ctx, call.action)
-    if ctx.market_data is False:
-        raise _unsupported(ctx, call.action)
-    try:
-        answer: wire.MarketDataResponse = yield call
-    except QMTNotFoundError as exc:
-        if exc.status_code != 404:
-            raise
-        ctx.market_data = False
-        raise _unsupported(ctx, call.action) from exc
-    ctx.market_data = True
+    answer: wire.MarketDataResponse = yield from capability_call(ctx, Capability.MARKET_DATA, call)
     return answer.data.additional_properties
 
 

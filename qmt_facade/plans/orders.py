@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any, Final
 
 from qmt_facade.errors import QMTAPIError, QMTNotFoundError, QMTValidationError
 from qmt_facade.frames import OrderList
+from qmt_facade.json_routes import json_answers
+from qmt_facade.order_answers import read_cancel_all_answer
 from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
 from qmt_facade.records import CancelAllResult, CancelResult, Order
 from qmt_facade.validation import (
@@ -21,6 +24,10 @@ from qmt_server_client.api.order import get_order as order_route
 from qmt_server_client.api.order import get_orders as orders_route
 
 logger = logging.getLogger("qmt_facade")
+
+# Bulk-cancel answers are read leniently: the cancels happened whatever the answer holds.
+CANCEL_BUYS: Final = json_answers(cancel_buys_route)
+CANCEL_SELLS: Final = json_answers(cancel_sells_route)
 
 
 def get_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[Order]:
@@ -85,14 +92,16 @@ def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan
     action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
     index = validate_optional_trader_index(trader_index)
     require_signature(ctx, action)
-    route = cancel_buys_route if side == "buy" else cancel_sells_route
-    answer: wire.CancelAllResponse = yield Call(
+    route = CANCEL_BUYS if side == "buy" else CANCEL_SELLS
+    answer: Any = yield Call(
         route,
         {"body": wire.CancelAllRequest(trader_index=optional(index))},
         action,
         places_order=True,
     )
-    result = CancelAllResult.from_wire(answer)
+    result, warnings = read_cancel_all_answer(answer, action, index)
+    for warning in warnings:
+        logger.warning("%s: %s", action, warning)
     for entry in result.results:
         if entry.status != "success":
             logger.warning("%s failed on account %s: %s", action, entry.trader_index, entry.error)

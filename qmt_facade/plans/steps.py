@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from types import ModuleType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
 from qmt_facade.errors import QMTAuthenticationError
+from qmt_facade.json_routes import JsonRoute
 from qmt_server_client.types import UNSET
+
+if TYPE_CHECKING:
+    from qmt_facade.server_lines import Capability, ServerLine
 
 T = TypeVar("T")
 Side = Literal["buy", "sell"]
@@ -30,9 +34,9 @@ Side = Literal["buy", "sell"]
 
 @attrs.frozen
 class Call:
-    """One request: a generated endpoint module and its keyword arguments."""
+    """One request: a generated endpoint module (or a JsonRoute) and its keyword arguments."""
 
-    endpoint: ModuleType
+    endpoint: ModuleType | JsonRoute
     kwargs: dict[str, Any]
     action: str  # the facade method, for errors and logs
     places_order: bool = False  # a timeout then leaves the order state unknown
@@ -59,12 +63,17 @@ class ClientContext:
 
     One per client, long-lived; plans read it and may record what they
     learn (state, never I/O). ``logged_in`` follows login()/logout().
+    ``server_line`` is the configured line, or None until detected
+    (``server_lines.detect_server_line``); ``unsupported`` holds what the
+    server was found to lack (market data); ``default_trader_index`` is the
+    account the query methods use when called without one.
     """
 
     signed: bool
     logged_in: bool = False
-    # Whether the server serves /qmt/data/api/*: None until a data route answered.
-    market_data: bool | None = None
+    server_line: ServerLine | None = None
+    unsupported: set[Capability] = attrs.field(factory=set)
+    default_trader_index: int = 0
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:
@@ -85,8 +94,3 @@ def require_signature(ctx: ClientContext, action: str) -> None:
 def optional(value: Any) -> Any:
     """None as the generated client's UNSET: the field is left out of the request."""
     return UNSET if value is None else value
-
-
-def present(value: Any) -> Any:
-    """An answer field the server may omit (upstream line): UNSET as None."""
-    return None if value is UNSET else value

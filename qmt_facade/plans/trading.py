@@ -1,26 +1,43 @@
-"""Placing orders (buy, sell, buy_all, sell_all, reverse_repo) and judging their answers."""
+"""Placing orders (buy, sell, buy_all, sell_all, reverse_repo) and judging their answers.
+
+Every order-placing call first learns the server line (``server_lines``)
+and refuses what that line cannot do before sending. Answers are read
+leniently (``order_answers``): nothing raises once an order may be placed.
+"""
 
 from __future__ import annotations
 
 import logging
 import math
+from typing import Any, Final
 
 import attrs
 
-from qmt_facade.errors import QMTOrderRejectedError
+from qmt_facade.errors import QMTOrderRejectedError, QMTTradeClientError, QMTValidationError
+from qmt_facade.json_routes import json_answers
+from qmt_facade.order_answers import Sent, read_trade_answer
 from qmt_facade.plans.accounts import get_accounts, get_position_by_symbol
+from qmt_facade.plans.orders import get_orders
 from qmt_facade.plans.steps import (
     Call,
     ClientContext,
     Plan,
     Side,
     optional,
-    present,
     require_any_auth,
     require_signature,
 )
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
-from qmt_facade.symbols import lot_size, normalize_symbol
+from qmt_facade.server_lines import (
+    Capability,
+    ServerLine,
+    detect_server_line,
+    line_has,
+    lot_size_on,
+    require,
+    unsupported_error,
+)
+from qmt_facade.symbols import normalize_symbol
 from qmt_facade.validation import (
     validate_optional_trader_index,
     validate_position_pct,
@@ -41,6 +58,14 @@ from qmt_server_client.api.trade import reverse_repo as reverse_repo_route
 logger = logging.getLogger("qmt_facade")
 
 DEFAULT_STRATEGY_NAME = "客户端交易"
+REVERSE_REPO_SYMBOL: Final = "131810.SZ"  # Shenzhen R-001, placed as a sell
+
+# Order answers reach the plans as JSON, read by order_answers (never raising).
+OUTER_TRADE: Final = json_answers(outer_trade_route)
+SESSION_BUY: Final = json_answers(session_buy_route)
+SESSION_SELL: Final = json_answers(session_sell_route)
+SESSION_RATIO_BUY: Final = json_answers(session_ratio_route)
+REVERSE_REPO: Final = json_answers(reverse_repo_route)
 
 
 @attrs.frozen
@@ -82,20 +107,71 @@ def validate_order(
 
 
 def place_order(ctx: ClientContext, order: OrderRequest, action: str) -> Plan[TradeResult]:
-    """Place ``order`` through the route the credentials allow, then check the outcome."""
+    """Place ``order`` through the route the credentials and the line allow, then judge it."""
     require_any_auth(ctx, action)
-    if ctx.signed:
-        result = yield from _outer_trade(order, action)
-    elif order.shares is not None:
-        result = yield from _session_order(order, order.shares, order.trader_index, action)
-    elif order.side == "buy":
-        result = yield from _session_buy_by_ratio(order, action)
+    line = yield from detect_server_line(ctx)
+    if ctx.signed and (order.shares is None or line_has(line, Capability.SIGNED_FIXED_SHARES)):
+        if order.side == "sell" and order.position_pct is not None:
+            yield from ratio_sell_sizes(ctx, order, line, action)
+        result = yield from _outer_trade(order, line, action)
+    elif ctx.logged_in:
+        result = yield from _session_trade(ctx, order, line, action)
     else:
-        result = yield from _session_sell_by_ratio(ctx, order, action)
+        raise unsupported_error(Capability.SIGNED_FIXED_SHARES, action, line)
     return check_trade(result, action, order.shares)
 
 
-def _outer_trade(order: OrderRequest, action: str) -> Plan[TradeResult]:
+def ratio_sell_sizes(
+    ctx: ClientContext, order: OrderRequest, line: ServerLine, action: str
+) -> Plan[dict[int, int]]:
+    """Each targeted account's sell quantity by the server's rule; refuses the ones it would clear.
+
+    The rule (both lines): floor(can_use_volume × pct / lot) × lot, and when
+    that is 0 the server sells the WHOLE sellable position. The facade has
+    the positions, so a ratio under one lot never reaches the server.
+    """
+    pct = order.position_pct if order.position_pct is not None else 0.0
+    if order.trader_index is not None:
+        targets = [order.trader_index]
+    else:
+        targets = [account.index for account in (yield from get_accounts(ctx))]
+    lot = lot_size_on(order.symbol, line)
+    sizes: dict[int, int] = {}
+    cleared: list[str] = []
+    for index in targets:
+        position = yield from get_position_by_symbol(ctx, order.symbol, index)
+        sellable = position.can_use_volume if position is not None else 0
+        sizes[index] = math.floor(sellable * pct / lot) * lot
+        if sellable > 0 and sizes[index] == 0 and pct < 1:
+            cleared.append(
+                f"账户{index} 可卖 {sellable}（比例至少需 {lot}/{sellable}≈{lot / sellable:.4g}）"
+            )
+    if cleared:
+        rule = f"floor(can_use_volume × position_pct / {lot}) must be at least one lot"
+        raise QMTValidationError(
+            f"{action} 拒绝发送: position_pct={pct} 在 {'; '.join(cleared)} 上取整为 0 手，"
+            f"服务器会因此卖出全部可卖持仓 ({rule}; the server sells the whole position "
+            f"when it is 0)。请提高比例或按 shares 卖出；确要清仓请用 sell_all()",
+            field="position_pct",
+            value=pct,
+            rule=rule,
+        )
+    return sizes
+
+
+def _sent(order: OrderRequest, action: str, trader_index: int | None) -> Sent:
+    by_shares = order.shares is not None
+    return Sent(
+        action=action,
+        trader_index=trader_index,
+        operation=order.side,
+        trade_mode="order_num" if by_shares else "position_pct",
+        trade_param=order.shares if by_shares else order.position_pct,
+        strategy_name=order.strategy_name,
+    )
+
+
+def _outer_trade(order: OrderRequest, line: ServerLine, action: str) -> Plan[TradeResult]:
     body = wire.OuterTradeRequest(
         symbol=order.symbol,
         trade_price=order.price,
@@ -105,31 +181,38 @@ def _outer_trade(order: OrderRequest, action: str) -> Plan[TradeResult]:
         trader_index=optional(order.trader_index),
         strategy_name=order.strategy_name,
     )
-    answer: wire.OuterTradeResponse = yield Call(
-        outer_trade_route,
+    answer: Any = yield Call(
+        OUTER_TRADE,
         {"operation": wire.TradeOperation(order.side), "body": body},
         action,
         places_order=True,
     )
-    return TradeResult(
-        message=answer.message,
-        results=[TraderResult.from_wire(r) for r in answer.results],
-        operation=answer.operation.value,
-        trade_mode=None if present(answer.trade_mode) is None else str(answer.trade_mode),
-        trade_param=present(answer.trade_param),
-        strategy_name=answer.strategy_name,
-    )
+    expected = ["operation", "strategy_name"]
+    if line_has(line, Capability.TRADE_MODE_IN_ANSWER):
+        expected += ["trade_mode", "trade_param"]
+    return read_trade_answer(answer, _sent(order, action, order.trader_index), expected)
 
 
-def _session_result(answer: wire.SessionTradeResponse, order: OrderRequest) -> TradeResult:
-    return TradeResult(
-        message=answer.message,
-        results=[TraderResult.from_wire(r) for r in answer.results],
-        operation=order.side,
-        trade_mode="order_num" if order.shares is not None else "position_pct",
-        trade_param=order.shares if order.shares is not None else order.position_pct,
-        strategy_name=order.strategy_name,
-    )
+def _session_trade(
+    ctx: ClientContext, order: OrderRequest, line: ServerLine, action: str
+) -> Plan[TradeResult]:
+    """The cookie-session routes: /buy and /sell by shares, /trade to buy by ratio."""
+    if order.shares is not None:
+        if order.side == "buy":
+            require(ctx, Capability.SESSION_BUY, action)
+        else:
+            if order.trader_index is not None:
+                require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
+            if order.price_type != 0:
+                require(ctx, Capability.SESSION_SELL_PRICE_TYPE, action)
+            if order.shares % lot_size_on(order.symbol, line):
+                require(ctx, Capability.BOND_LOT_10, action)
+        return (yield from _session_order(order, order.shares, order.trader_index, action))
+    if order.side == "buy":
+        if order.trader_index is not None:
+            require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
+        return (yield from _session_buy_by_ratio(order, action))
+    return (yield from _session_sell_by_ratio(ctx, order, line, action))
 
 
 def _session_order(
@@ -143,9 +226,12 @@ def _session_order(
         strategy_name=order.strategy_name,
         trader_index=optional(trader_index),
     )
-    route = session_buy_route if order.side == "buy" else session_sell_route
-    answer: wire.SessionTradeResponse = yield Call(route, {"body": body}, action, places_order=True)
-    return _session_result(answer, order)
+    route = SESSION_BUY if order.side == "buy" else SESSION_SELL
+    answer: Any = yield Call(route, {"body": body}, action, places_order=True)
+    sent = attrs.evolve(
+        _sent(order, action, trader_index), trade_mode="order_num", trade_param=shares
+    )
+    return read_trade_answer(answer, sent)
 
 
 def _session_buy_by_ratio(order: OrderRequest, action: str) -> Plan[TradeResult]:
@@ -157,46 +243,43 @@ def _session_buy_by_ratio(order: OrderRequest, action: str) -> Plan[TradeResult]
         strategy_name=order.strategy_name,
         trader_index=optional(order.trader_index),
     )
-    answer: wire.SessionTradeResponse = yield Call(
-        session_ratio_route, {"body": body}, action, places_order=True
-    )
-    return _session_result(answer, order)
+    answer: Any = yield Call(SESSION_RATIO_BUY, {"body": body}, action, places_order=True)
+    return read_trade_answer(answer, _sent(order, action, order.trader_index))
 
 
 def _session_sell_by_ratio(
-    ctx: ClientContext, order: OrderRequest, action: str
+    ctx: ClientContext, order: OrderRequest, line: ServerLine, action: str
 ) -> Plan[TradeResult]:
     """The session routes only sell by shares: size each account's order here.
 
-    Same rule as the server's: floor(can_use_volume × pct / lot) × lot.
+    Same rule as the server's (``ratio_sell_sizes``). The upstream line's
+    /sell ignores trader_index and sells on every account, so there one
+    account's size can only be sent when the server has one account.
     """
     if order.trader_index is not None:
-        targets = [order.trader_index]
-    else:
-        targets = [account.index for account in (yield from get_accounts(ctx))]
-    lot = lot_size(order.symbol)
-    pct = order.position_pct if order.position_pct is not None else 0.0
+        require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
+    sizes = yield from ratio_sell_sizes(ctx, order, line, action)
+    if len(sizes) > 1:
+        require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
     results: list[TraderResult] = []
+    warnings: list[str] = []
     message = "卖出执行完成"
-    for index in targets:
-        position = yield from get_position_by_symbol(ctx, order.symbol, index)
-        sellable = position.can_use_volume if position is not None else 0
-        shares = math.floor(sellable * pct / lot) * lot
+    for index, shares in sizes.items():
         if shares <= 0:
-            results.append(
-                _not_sent(index, order, f"可卖数量不足一手: 可用 {sellable}, 比例 {pct}")
-            )
+            results.append(_not_sent(index, order, f"可卖数量不足一手: 比例 {order.position_pct}"))
             continue
         placed = yield from _session_order(order, shares, index, action)
         message = placed.message
         results.extend(placed.results)
+        warnings.extend(placed.warnings)
     return TradeResult(
         message=message,
         results=results,
         operation="sell",
         trade_mode="position_pct",
-        trade_param=pct,
+        trade_param=order.position_pct,
         strategy_name=order.strategy_name,
+        warnings=warnings,
     )
 
 
@@ -209,15 +292,25 @@ def _not_sent(index: int, order: OrderRequest, why: str) -> TraderResult:
 
 
 def check_trade(result: TradeResult, action: str, requested_shares: int | None) -> TradeResult:
-    """Raise when no account placed an order; otherwise say in words what fell short."""
-    if not result.placed:
+    """Raise when every account refused; otherwise say in words what fell short or is unknown.
+
+    Only a refusal the answer states is an error: an account whose outcome
+    the answer does not tell (no ``result``, an unreadable answer) may hold
+    a live order, so the result is returned with a warning instead.
+    """
+    if result.results and not result.placed and not result.unknown:
         reasons = "; ".join(f"账户{r.trader_index}: {r.reason}" for r in result.results)
         raise QMTOrderRejectedError(
-            f"{action} 未下单，没有任何账户委托成功 — {reasons or '服务器没有返回任何账户的结果'}",
+            f"{action} 未下单，没有任何账户委托成功 — {reasons}",
             outcomes=result.results,
             server_message=result.message,
         )
-    warnings = [f"账户{r.trader_index} 未下单: {r.reason}" for r in result.rejected]
+    warnings = list(result.warnings)
+    warnings += [f"账户{r.trader_index} 未下单: {r.reason}" for r in result.rejected]
+    check_first = "委托是否已下达不明，请先用 get_orders 核对，不要直接重发"
+    warnings += [f"账户{r.trader_index} {check_first}（{r.reason}）" for r in result.unknown]
+    if not result.results:
+        warnings.append(f"服务器没有返回任何账户的结果: {check_first}")
     if requested_shares is not None:
         for r in result.placed:
             placed_num = r.result.order_num if r.result is not None else None
@@ -228,7 +321,7 @@ def check_trade(result: TradeResult, action: str, requested_shares: int | None) 
                 )
     for warning in warnings:
         logger.warning("%s: %s", action, warning)
-    return attrs.evolve(result, warnings=warnings) if warnings else result
+    return attrs.evolve(result, warnings=warnings)
 
 
 def buy_all(
@@ -252,17 +345,79 @@ def sell_all(
 def reverse_repo(
     ctx: ClientContext, reserve_amount: float, trader_index: int | None
 ) -> Plan[TradeResult]:
+    """Lend cash through 131810.SZ.
+
+    The upstream line ignores ``reserve_amount`` (it lends ALL cash: refused
+    here unless it is 0) and answers without any per-account ``result``:
+    there the facade lists each account's orders before and after, and
+    reports the new 131810.SZ order it finds as what was placed.
+    """
     reserve = validate_reserve_amount(reserve_amount)
     index = validate_optional_trader_index(trader_index)
     require_signature(ctx, "reverse_repo")
+    line = yield from detect_server_line(ctx)
+    if reserve > 0:
+        require(ctx, Capability.REVERSE_REPO_RESERVE, "reverse_repo")
+    reported = line_has(line, Capability.REVERSE_REPO_RESULT)
+    before: dict[int, set[int]] = {}
+    if not reported:
+        targets = (
+            [index] if index is not None else [a.index for a in (yield from get_accounts(ctx))]
+        )
+        for target in targets:
+            before[target] = {o.order_id for o in (yield from get_orders(ctx, target))}
     body = wire.ReverseRepoRequest(reserve_amount=reserve, trader_index=optional(index))
-    answer: wire.ReverseRepoResponse = yield Call(
-        reverse_repo_route, {"body": body}, "reverse_repo", places_order=True
+    answer: Any = yield Call(REVERSE_REPO, {"body": body}, "reverse_repo", places_order=True)
+    sent = Sent("reverse_repo", index, operation="sell", reserve_amount=reserve)
+    result = read_trade_answer(
+        answer, sent, ["reserve_amount"] if reported else [], result_expected=reported
     )
-    result = TradeResult(
-        message=answer.message,
-        results=[TraderResult.from_wire(r) for r in answer.results],
-        operation="sell",  # xtquant places reverse repo (131810.SZ) as a sell order
-        reserve_amount=present(answer.reserve_amount),
-    )
+    if not reported:
+        result = yield from _repo_orders_from_book(ctx, result, before)
     return check_trade(result, "reverse_repo", None)
+
+
+def _repo_orders_from_book(
+    ctx: ClientContext, result: TradeResult, before: dict[int, set[int]]
+) -> Plan[TradeResult]:
+    """Each account's outcome, from the 131810.SZ orders that appeared in its /orders.
+
+    A failed read leaves that account *unknown* (never an error: the
+    order may be live).
+    """
+    answered = {r.trader_index: r for r in result.results}
+    results: list[TraderResult] = []
+    warnings = list(result.warnings)
+    for index, known_ids in before.items():
+        entry = answered.get(index) or TraderResult(
+            trader_index=index, status="unknown", result=None
+        )
+        try:
+            orders = yield from get_orders(ctx, index)
+        except QMTTradeClientError as exc:
+            warnings.append(f"账户{index} 逆回购后读取 /orders 失败: {exc}")
+            results.append(entry)
+            continue
+        new = [o for o in orders if o.order_id not in known_ids and o.symbol == REVERSE_REPO_SYMBOL]
+        if len(new) > 1:
+            warnings.append(f"账户{index} 出现 {len(new)} 笔新的逆回购委托，报告第一笔")
+        if new:
+            order = new[0]
+            outcome = OrderOutcome(
+                success=True,
+                message=f"逆回购委托已下达（据 /orders 核对）: {order.symbol} {order.volume}张, "
+                f"OrderID: {order.order_id}",
+                symbol=order.symbol,
+                order_num=order.volume,
+                price=order.price,
+                order_id=order.order_id,
+            )
+        else:
+            outcome = OrderOutcome(
+                success=False,
+                message="逆回购未下单: /orders 中没有新的 131810.SZ 委托（可用资金不足 1000 元？）",
+                symbol=REVERSE_REPO_SYMBOL,
+                order_num=0,
+            )
+        results.append(attrs.evolve(entry, result=outcome))
+    return attrs.evolve(result, results=results, warnings=warnings)

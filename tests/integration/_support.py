@@ -17,7 +17,9 @@ from qmt_facade.signing import QMTSignatureAuth
 from qmt_sim.config import sample_config_path
 from qmt_sim.testing import SimulatorProcess
 
-MANUAL_PATH = Path("/work/shared/seed/000_38080c67b1cd514c.txt")
+# ../shared sits beside the repository (as in CI); the manual is the contract.
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+MANUAL_PATH = SHARED / "seed" / "000_38080c67b1cd514c.txt"
 
 
 def sample_config() -> dict[str, Any]:
@@ -34,6 +36,24 @@ def custom_sim(
     mutate(config)
     with SimulatorProcess(directory, config) as process:
         yield process
+
+
+SERVER_LINES = ("main", "upstream")
+
+
+def line_sim(directory: Path, line: str) -> Any:
+    """A simulator of the sample config playing server line ``line``."""
+
+    def on_line(config: dict[str, Any]) -> None:
+        config.setdefault("server", {})["line"] = line
+
+    return custom_sim(directory, on_line)
+
+
+def orders_at(sim: SimulatorProcess) -> int:
+    """Every order the simulator holds today, over the sample config's two accounts."""
+    with signed_client(sim, server_line="main") as reader:  # reads only: no probe needed
+        return sum(len(reader.get_orders(i)) for i in (0, 1))
 
 
 def _admin(sim: SimulatorProcess, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -54,8 +74,10 @@ def next_day(sim: SimulatorProcess) -> dict[str, Any]:
     return _admin(sim, "/sim/next_day", {})
 
 
-def signed_client(sim: SimulatorProcess) -> QMTTradeClient:
-    return QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key)
+def signed_client(sim: SimulatorProcess, server_line: str | None = None) -> QMTTradeClient:
+    return QMTTradeClient(
+        sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key, server_line=server_line
+    )
 
 
 def prepare_snippet(code: str, sim: SimulatorProcess) -> str:

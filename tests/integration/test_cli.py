@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 
 from qmt_facade import QMTTradeClient
 from qmt_facade.cli import ExitCode, app
+from qmt_facade.config import ENV_VARS
 from qmt_sim.testing import SimulatorProcess, free_port
 
 COMMANDS = [
@@ -77,6 +78,16 @@ def error_of(result: Result, code: ExitCode) -> dict[str, Any]:
     error: dict[str, Any] = json.loads(result.stdout)["error"]
     assert error["exit_code"] == code
     return error
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No QMT_* variable of this machine and no .env file reach the commands."""
+    for variable in ENV_VARS.values():
+        monkeypatch.delenv(variable, raising=False)
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
 
 
 @pytest.fixture
@@ -417,7 +428,10 @@ def silent_server() -> Iterator[str]:
     assert received, "the CLI never reached the silent server"
 
 
-def test_a_timeout_while_placing_is_state_unknown_exit_4(silent_server: str) -> None:
+def test_a_timeout_while_placing_is_state_unknown_exit_4(
+    silent_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QMT_SERVER_LINE", "main")  # no line probe: the order POST itself hangs
     flags = ["--base-url", silent_server, "--client-id", "c", "--secret-key", SECRET_MARK]
     placing = CliRunner().invoke(
         app,

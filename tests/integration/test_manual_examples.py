@@ -3,11 +3,14 @@
 Only base_url, credentials ("admin"/"password" -> the sim's user), the endless
 loop of 示例3 and time.sleep (a no-op here) differ from the manual. Each
 snippet runs on a fresh simulator so that the expected orders can be derived
-from the sample config's known starting state.
+from the sample config's known starting state, once per server line: on the
+upstream line what it cannot do must raise QMTUnsupportedError before
+anything is sent (the simulator then holds no order from that call).
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 import time
@@ -18,9 +21,12 @@ import pytest
 import yaml
 from _support import (
     MANUAL_PATH,
+    SERVER_LINES,
     custom_sim,
     find,
+    line_sim,
     normalized_lines,
+    orders_at,
     run_snippet,
     signed_client,
 )
@@ -29,6 +35,7 @@ from qmt_facade import (
     AsyncQMTTradeClient,
     QMTAuthenticationError,
     QMTTradeClient,
+    QMTUnsupportedError,
     TradeResult,
 )
 from qmt_sim.testing import SimulatorProcess
@@ -457,6 +464,13 @@ except Exception as e:
 """
 
 # The 完整API参考 signatures: (method, [(parameter, default or REQUIRED)]).
+QUERY_METHODS = (
+    "get_portfolio",
+    "get_positions",
+    "get_account_summary",
+    "get_position_by_symbol",
+    "has_position",
+)
 REQUIRED = inspect.Parameter.empty
 API_REFERENCE: list[tuple[str, list[tuple[str, Any]]]] = [
     (
@@ -548,6 +562,18 @@ def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
 
 
+@pytest.fixture(params=SERVER_LINES)
+def line(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def fresh_sim(tmp_path: Path, line: str) -> Any:
+    """A simulator of its own for each snippet, playing ``line``."""
+    with line_sim(tmp_path / "sim", line) as sim:
+        yield sim
+
+
 @pytest.fixture
 def ref(fresh_sim: SimulatorProcess) -> Any:
     """A signed client of the fresh sim: ``client`` of some snippets, and the checker."""
@@ -559,12 +585,28 @@ def lots(amount: float, price: float, lot: int = 100) -> int:
     return math.floor(amount / price / lot) * lot
 
 
+def refused_upstream(
+    sim: SimulatorProcess, snippet: str, capability: str, **names: Any
+) -> QMTUnsupportedError:
+    """Run a snippet the upstream line cannot do: it raises before sending, nothing is placed."""
+    before = orders_at(sim)
+    with pytest.raises(QMTUnsupportedError) as info:
+        run_snippet(snippet, sim, **names)
+    assert info.value.capability == capability and info.value.server_line == "upstream"
+    assert orders_at(sim) == before
+    return info.value
+
+
 # --- the snippets are the manual's -------------------------------------------
 
 
-@pytest.mark.skipif(not MANUAL_PATH.exists(), reason="manual not available")
 @pytest.mark.parametrize("index", range(len(ALL_SNIPPETS)))
 def test_snippet_text_is_the_manuals(index: int) -> None:
+    # A missing manual is a failure, not a skip: these tests are what keeps the snippets honest.
+    assert MANUAL_PATH.is_file(), (
+        f"the user manual is missing at {MANUAL_PATH.resolve()}: "
+        "check out ../shared beside the repository (as CI does)"
+    )
     manual = normalized_lines(MANUAL_PATH.read_text(encoding="utf-8"))
     snippet = normalized_lines(ALL_SNIPPETS[index]).replace('\\"', '"')
     assert snippet in manual
@@ -574,18 +616,27 @@ def test_snippet_text_is_the_manuals(index: int) -> None:
 
 
 def test_quickstart(
-    fresh_sim: SimulatorProcess, ref: QMTTradeClient, capsys: pytest.CaptureFixture[str]
+    fresh_sim: SimulatorProcess,
+    ref: QMTTradeClient,
+    line: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     before = [ref.get_portfolio(i) for i in (0, 1)]
-    ns = run_snippet(QUICKSTART, fresh_sim)
+    if line == "upstream":  # the 10 % buy goes in, then the 500-share sell is refused
+        with pytest.raises(QMTUnsupportedError, match="signed_fixed_shares"):
+            run_snippet(QUICKSTART, fresh_sim)
+    else:
+        ns = run_snippet(QUICKSTART, fresh_sim)
+        assert isinstance(ns["result"], TradeResult) and ns["result"].all_placed
     assert f"总资产: {before[0].total_asset}" in capsys.readouterr().out
-    assert isinstance(ns["result"], TradeResult) and ns["result"].all_placed
     for i, p in enumerate(before):
         orders = ref.get_orders(i)
         want = lots(min(p.total_asset * 0.1, p.cash), 10.50)
         assert want > 0
         assert len(find(orders, side="buy", symbol="000001.SZ", volume=want, price=10.5)) == 1
-        assert len(find(orders, side="sell", symbol="000001.SZ", volume=500, price=10.6)) == 1
+        sells = find(orders, side="sell", symbol="000001.SZ", volume=500, price=10.6)
+        assert len(sells) == (1 if line == "main" else 0)
+        assert len(orders) == 1 + len(sells)
 
 
 def test_auth_session(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
@@ -605,11 +656,13 @@ def test_auth_signed(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
     assert find(ref.get_orders(0), side="buy", volume=want)
 
 
-def test_auth_config_yaml_format_is_what_the_server_reads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("line", SERVER_LINES)
+def test_auth_config_yaml_format_is_what_the_server_reads(tmp_path: Path, line: str) -> None:
     clients = yaml.safe_load(AUTH_CONFIG_YAML)["outer_api_clients"]
 
     def use_manual_clients(config: dict[str, Any]) -> None:
         config["outer_api_clients"] = clients
+        config.setdefault("server", {})["line"] = line
 
     with custom_sim(tmp_path / "sim", use_manual_clients) as sim:
         # the manual's own placeholder credentials, unchanged, now work
@@ -654,16 +707,25 @@ def test_positions(
     assert f"({profit / (2000 * 10.20) * 100:.2f}%)" in out
 
 
-def test_buy_by_pct_with_strategy(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
+def test_buy_by_pct_with_strategy(
+    fresh_sim: SimulatorProcess, ref: QMTTradeClient, line: str
+) -> None:
     before = [ref.get_portfolio(i) for i in (0, 1)]
     ns = run_snippet(BUY_PCT, fresh_sim, client=ref)
-    assert ns["result"].strategy_name == "我的策略"
+    assert ns["result"].strategy_name == "我的策略"  # echoed by both lines
     for i, p in enumerate(before):
         want = lots(min(p.total_asset * 0.1, p.cash), 10.50)
-        assert find(ref.get_orders(i), side="buy", volume=want, strategy_name="我的策略")
+        (order,) = find(ref.get_orders(i), side="buy", volume=want)
+        # the upstream line never passes the strategy name to the broker
+        wanted = "我的策略" if line == "main" else "quant_"
+        assert order.strategy_name.startswith(wanted), order.strategy_name
 
 
-def test_buy_shares_and_bond(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
+def test_buy_shares_and_bond(fresh_sim: SimulatorProcess, ref: QMTTradeClient, line: str) -> None:
+    if line == "upstream":
+        refused_upstream(fresh_sim, BUY_SHARES, "signed_fixed_shares", client=ref)
+        refused_upstream(fresh_sim, BUY_BOND, "signed_fixed_shares", client=ref)
+        return
     run_snippet(BUY_SHARES, fresh_sim, client=ref)
     ns = run_snippet(BUY_BOND, fresh_sim, client=ref)
     assert ns["result"].results[0].result.symbol == "128013.SZ"
@@ -673,7 +735,10 @@ def test_buy_shares_and_bond(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -
         assert find(orders, symbol="128013.SZ", volume=100, side="buy", price=125.5)
 
 
-def test_buy_price_types(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
+def test_buy_price_types(fresh_sim: SimulatorProcess, ref: QMTTradeClient, line: str) -> None:
+    if line == "upstream":
+        refused_upstream(fresh_sim, BUY_PRICE_TYPES, "signed_fixed_shares", client=ref)
+        return
     run_snippet(BUY_PRICE_TYPES, fresh_sim, client=ref)
     orders = ref.get_orders(0)
     # Orders carry xtquant's codes: 0 -> FIX_PRICE 11, 1 -> LATEST_PRICE 5,
@@ -706,10 +771,14 @@ def test_buy_all(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
 def test_sell(
     fresh_sim: SimulatorProcess,
     ref: QMTTradeClient,
+    line: str,
     snippet: str,
     pct: float | None,
     shares: int | None,
 ) -> None:
+    if shares is not None and line == "upstream":
+        refused_upstream(fresh_sim, snippet, "signed_fixed_shares", client=ref)
+        return
     sellable = []
     for i in (0, 1):
         pos = ref.get_position_by_symbol("000001", i)
@@ -723,15 +792,16 @@ def test_sell(
 
 
 def test_orders_query_and_cancel(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
-    resting = ref.buy("000001", price=10.00, shares=100, trader_index=0).order_ids[0]
-    filled = ref.buy("000001", price=10.50, shares=100, trader_index=0).order_ids[0]
+    # by ratio: the orders are set up the same way on both lines
+    resting = ref.buy("000001", price=10.00, position_pct=0.01, trader_index=0).order_ids[0]
+    filled = ref.buy("000001", price=10.50, position_pct=0.01, trader_index=0).order_ids[0]
     ns = run_snippet(ORDERS_QUERY.replace("12345", str(resting)), fresh_sim, client=ref)
     assert {o.order_id for o in ns["orders"]} == {resting, filled}
     assert [o.order_id for o in ns["cancelable_orders"]] == [resting]
     assert ns["order"]["order_id"] == resting and ns["order"]["status"] == 50
 
-    ref.buy("000001", price=10.00, shares=100, trader_index=1)
-    ref.sell("000001", price=11.00, shares=100)
+    ref.buy("000001", price=10.00, position_pct=0.01, trader_index=1)
+    ref.sell("000001", price=11.00, position_pct=0.5)
     ns = run_snippet(ORDERS_CANCEL.replace("12345", str(resting)), fresh_sim, client=ref)
     assert ref.get_order(resting, 0).status == 54
     assert ns["result"]["message"] == "取消所有卖单完成"
@@ -748,7 +818,11 @@ def test_reverse_repo_all(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> N
         assert outcome.symbol == "131810.SZ"
 
 
-def test_reverse_repo_reserve(fresh_sim: SimulatorProcess, ref: QMTTradeClient) -> None:
+def test_reverse_repo_reserve(fresh_sim: SimulatorProcess, ref: QMTTradeClient, line: str) -> None:
+    if line == "upstream":  # it would lend ALL cash: refused
+        error = refused_upstream(fresh_sim, REPO_RESERVE, "reverse_repo_reserve", client=ref)
+        assert "全部" in str(error)
+        return
     before = [ref.get_portfolio(i).cash for i in (0, 1)]
     ns = run_snippet(REPO_RESERVE, fresh_sim, client=ref)
     for i, cash in enumerate(before):
@@ -777,23 +851,61 @@ def test_has_position(
 # --- 完整API参考 ---------------------------------------------------------------
 
 
+# Settings the SDK also takes from the environment, a .env file or the client's
+# default account (qmt_facade.config) default to None in the signature; with
+# nothing configured they resolve to the manual's default (test below).
+CONFIGURABLE = {
+    ("__init__", "base_url"),
+    ("__init__", "timeout"),
+    *((m, "trader_index") for m in QUERY_METHODS),
+}
+
+
 @pytest.mark.parametrize("cls", [QMTTradeClient, AsyncQMTTradeClient])
 @pytest.mark.parametrize(("method", "params"), API_REFERENCE, ids=[m for m, _ in API_REFERENCE])
 def test_api_reference_signature(cls: type, method: str, params: list[tuple[str, Any]]) -> None:
     signature = inspect.signature(getattr(cls, method))
     got = [(p.name, p.default) for p in signature.parameters.values() if p.name != "self"]
-    assert got[: len(params)] == params
+    assert [name for name, _ in got[: len(params)]] == [name for name, _ in params]
+    for (name, manual_default), (_, default) in zip(params, got, strict=False):
+        if (method, name) in CONFIGURABLE:
+            assert default is None, (method, name)
+        else:
+            assert default == manual_default, (method, name)
     # anything the SDK adds beyond the manual must be optional
     assert all(default is not REQUIRED for _, default in got[len(params) :])
+
+
+@pytest.mark.parametrize("cls", [QMTTradeClient, AsyncQMTTradeClient])
+def test_unconfigured_defaults_are_the_manuals(
+    cls: type, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    client = cls()
+    manual = dict(API_REFERENCE[0][1])
+    assert client.base_url == manual["base_url"]
+    assert client._settings.timeout == manual["timeout"]
+    assert client.trader_index == 0  # the queries' manual default
+    if isinstance(client, AsyncQMTTradeClient):
+        asyncio.run(client.aclose())
+    else:
+        client.close()
 
 
 # --- 实战示例 ------------------------------------------------------------------
 
 
 def test_example1(
-    fresh_sim: SimulatorProcess, ref: QMTTradeClient, capsys: pytest.CaptureFixture[str]
+    fresh_sim: SimulatorProcess,
+    ref: QMTTradeClient,
+    line: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     cash = ref.get_portfolio(0).cash
+    if line == "upstream":
+        refused_upstream(fresh_sim, EXAMPLE1, "signed_fixed_shares")
+        assert f"可用资金: ¥{cash:,.2f}" in capsys.readouterr().out
+        return
     run_snippet(EXAMPLE1, fresh_sim)
     out = capsys.readouterr().out
     assert f"可用资金: ¥{cash:,.2f}" in out and "买入结果:" in out
@@ -802,11 +914,18 @@ def test_example1(
 
 
 def test_example2_grid(
-    fresh_sim: SimulatorProcess, ref: QMTTradeClient, capsys: pytest.CaptureFixture[str]
+    fresh_sim: SimulatorProcess,
+    ref: QMTTradeClient,
+    line: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     run_snippet(EXAMPLE2, fresh_sim)
     expected = [10.00 - i * 0.10 for i in range(1, 6)]  # 9.90 ... 9.50
     out = capsys.readouterr().out
+    if line == "upstream":  # the snippet catches each refusal and prints it
+        assert out.count("✗ 挂单失败") == 5 and out.count("signed_fixed_shares") == 5
+        assert "✓" not in out and orders_at(fresh_sim) == 0
+        return
     assert out.count("✓") == 5 and "✗" not in out
     for price in expected:
         assert f"✓ 在 ¥{price:.2f} 挂买单 100股" in out
@@ -818,8 +937,12 @@ def test_example2_grid(
         assert all(o.status == 50 and o.volume == 100 and o.side == "buy" for o in orders)
 
 
-def test_example3_monitor_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("line", SERVER_LINES)
+def test_example3_monitor_once(
+    tmp_path: Path, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     def winners_and_losers(config: dict[str, Any]) -> None:
+        config.setdefault("server", {})["line"] = line
         config["accounts"][0]["positions"] = [
             {"symbol": "000001.SZ", "volume": 2000, "avg_price": 9.00},  # +16.7%: take profit
             {"symbol": "600000.SH", "volume": 1000, "avg_price": 17.00},  # -10.6%: stop loss
@@ -828,6 +951,12 @@ def test_example3_monitor_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
     with custom_sim(tmp_path / "sim", winners_and_losers) as sim, signed_client(sim) as ref:
         ns = run_snippet(EXAMPLE3, sim, close=False)
+        if line == "upstream":  # the take-profit sells by shares: refused, nothing placed
+            with pytest.raises(QMTUnsupportedError, match="signed_fixed_shares"):
+                ns["monitor_positions"]()
+            ns["client"].close()
+            assert "触发止盈" in capsys.readouterr().out and orders_at(sim) == 0
+            return
         ns["monitor_positions"]()
         ns["client"].close()
         out = capsys.readouterr().out
@@ -841,10 +970,17 @@ def test_example3_monitor_once(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_example4_batch(
-    fresh_sim: SimulatorProcess, ref: QMTTradeClient, capsys: pytest.CaptureFixture[str]
+    fresh_sim: SimulatorProcess,
+    ref: QMTTradeClient,
+    line: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     run_snippet(EXAMPLE4, fresh_sim)
     out = capsys.readouterr().out
+    if line == "upstream":
+        assert out.count("✗") == 3 and "✓" not in out and out.count("signed_fixed_shares") == 3
+        assert orders_at(fresh_sim) == 0
+        return
     assert out.count("✓") == 3 and "✗" not in out and "批量下单完成" in out
     for i in (0, 1):
         orders = ref.get_orders(i)

@@ -22,6 +22,7 @@ from qmt_facade import (
     Tick,
 )
 from qmt_facade.plans import Call, ClientContext, get_full_tick, get_market_data
+from qmt_facade.server_lines import Capability
 from qmt_server_client import models as wire
 from qmt_server_client.api.market_data import get_full_tick as full_tick_route
 from qmt_server_client.api.market_data import get_market_data_ex as bars_route
@@ -315,7 +316,7 @@ def test_a_404_makes_the_capability_unsupported_and_it_is_remembered() -> None:
     assert caught.value.capability == "market_data"
     assert "market_data" in str(caught.value) and caught.value.alternative
     assert isinstance(caught.value.__cause__, QMTNotFoundError)
-    assert ctx.market_data is False
+    assert Capability.MARKET_DATA in ctx.unsupported
     # Later calls of either data method raise before yielding any request.
     for later in (get_full_tick(ctx, "000001"), get_market_data(ctx, "000001")):
         with pytest.raises(QMTUnsupportedError):
@@ -329,13 +330,7 @@ def test_other_errors_pass_through_and_learn_nothing() -> None:
     failure = QMTAPIError("get_market_data 失败: HTTP 500", status_code=500)
     with pytest.raises(QMTAPIError) as caught:
         plan.throw(failure)
-    assert caught.value is failure and ctx.market_data is None
-
-
-def test_a_served_route_is_remembered_as_supported() -> None:
-    ctx = signed()
-    run(get_full_tick(ctx, "000001"), answer({}))
-    assert ctx.market_data is True
+    assert caught.value is failure and not ctx.unsupported
 
 
 def test_a_session_may_read_market_data_and_no_credentials_may_not() -> None:

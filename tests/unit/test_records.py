@@ -101,11 +101,15 @@ def trader(
 def test_trader_result_placed_and_reason() -> None:
     assert trader(0, True, order_id=5).placed and trader(0, True, order_id=5).reason == ""
     assert not trader(0, False).placed and trader(0, False).reason == "msg0"
-    assert (
-        not trader(0, True, status="failed").placed
-        and trader(0, True, status="failed").reason == "err"
-    )
+    # "failed" only says an exception escaped on the server: a success outcome still placed
+    assert trader(0, True, status="failed").placed
     assert not trader(0, None).placed and trader(0, None).reason == "服务器未返回委托结果"
+    assert trader(0, None).unknown and not trader(0, False).unknown
+    assert not trader(0, True, order_id=5).unknown
+    failed = trader(0, None, status="failed")
+    assert failed.unknown and not failed.placed and failed.reason == "err"
+    unsaid = TraderResult(0, "success", OrderOutcome(success=None, message=""))
+    assert unsaid.unknown and unsaid.reason == "服务器未说明委托是否成功"
     with_error = TraderResult(0, "success", OrderOutcome(success=False, message="m", error="e"))
     assert with_error.reason == "e"
     assert trader(3, True, order_id=77).order_id == 77 and trader(3, None).order_id is None
@@ -122,7 +126,8 @@ def test_trade_result_properties() -> None:
         ],
     )
     assert [r.trader_index for r in result.placed] == [0, 2]
-    assert [r.trader_index for r in result.rejected] == [1, 3]
+    assert [r.trader_index for r in result.rejected] == [1]
+    assert [r.trader_index for r in result.unknown] == [3]
     assert result.all_placed is False
     assert result.order_ids == [5]  # placed but without an id: not listed
     assert result.warnings == [] and result["warnings"] == []

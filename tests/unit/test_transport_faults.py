@@ -37,7 +37,7 @@ def mock() -> Iterator[respx.MockRouter]:
 
 @pytest.fixture
 def client() -> Iterator[QMTTradeClient]:
-    with QMTTradeClient(BASE, client_id="c", secret_key=SECRET, timeout=5) as c:
+    with QMTTradeClient(BASE, client_id="c", secret_key=SECRET, timeout=5, server_line="main") as c:
         yield c
 
 
@@ -65,7 +65,7 @@ def test_timeout_on_a_query_does_not_warn_about_orders(
 
 async def test_async_timeout_on_order_post_is_not_retried(mock: respx.MockRouter) -> None:
     route = mock.post(f"{API}/cancel_orders/sale").mock(side_effect=httpx.ReadTimeout("timed out"))
-    async with AsyncQMTTradeClient(BASE, client_id="c", secret_key=SECRET) as c:
+    async with AsyncQMTTradeClient(BASE, client_id="c", secret_key=SECRET, server_line="main") as c:
         with pytest.raises(QMTTimeoutError, match="服务器可能已执行该请求"):
             await c.cancel_all_sell_orders()
     assert route.call_count == 1
