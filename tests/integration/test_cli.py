@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import custom_sim, signed_client
+from _support import custom_sim, isolate_settings, signed_client
 from click.testing import Result
 from typer.testing import CliRunner
 
 from qmt_facade import QMTTradeClient
 from qmt_facade.cli import ExitCode, app
-from qmt_facade.config import ENV_VARS
 from qmt_sim.testing import SimulatorProcess, free_port
 
 COMMANDS = [
@@ -83,11 +82,7 @@ def error_of(result: Result, code: ExitCode) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def no_ambient_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No QMT_* variable of this machine and no .env file reach the commands."""
-    for variable in ENV_VARS.values():
-        monkeypatch.delenv(variable, raising=False)
-    workdir = tmp_path / "cwd"
-    workdir.mkdir()
-    monkeypatch.chdir(workdir)
+    isolate_settings(tmp_path, monkeypatch)
 
 
 @pytest.fixture

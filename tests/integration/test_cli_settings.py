@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _support import isolate_settings
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -28,12 +29,7 @@ SECRET_MARK = "settings-secret-9e2a"
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working directory and no QMT_* variable from this machine."""
-    for variable in ENV_VARS.values():
-        monkeypatch.delenv(variable, raising=False)
-    folder = tmp_path / "cwd"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
+    return isolate_settings(tmp_path, monkeypatch)
 
 
 @pytest.fixture

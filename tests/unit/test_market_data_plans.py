@@ -50,20 +50,9 @@ REFERENCE_TICK: dict[str, Any] = {
     "transactionNum": 0,
     "volume": 10000,
 }
-COLUMNS = [
-    "time",
-    "open",
-    "high",
-    "low",
-    "close",
-    "volume",
-    "amount",
-    "settelementPrice",
-    "openInterest",
-    "preClose",
-    "suspendFlag",
-    "timeFmt",
-]
+# The reference's column list, "settelementPrice" (sic) included.
+COLUMNS = ["time", "open", "high", "low", "close", "volume", "amount",
+           "settelementPrice", "openInterest", "preClose", "suspendFlag", "timeFmt"]  # fmt: skip
 # Midnight Beijing time of 2024-12-31, 2025-01-01, 2025-01-02, in ms, as floats.
 MIDNIGHTS = [1735574400000.0, 1735660800000.0, 1735747200000.0]
 OPEN_HIGH_LOW_CLOSE = [
