@@ -13,12 +13,31 @@ works in Windows terminals.
 
 from __future__ import annotations
 
+import codecs
+import io
+import sys
+
 from qmt_facade.cli.app import app
 from qmt_facade.cli.exit_codes import ExitCode
 
 __all__ = ["ExitCode", "app", "main"]
 
 
+def _utf8_when_redirected() -> None:
+    """Write UTF-8 into pipes and files, whatever the locale's code page.
+
+    A Windows pipe defaults to the ANSI code page (cp1252 on an English
+    system), which cannot encode 账户 and would crash `qmt orders > file`.
+    A console needs nothing: Python writes to it in Unicode.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper) or stream.isatty():
+            continue
+        if codecs.lookup(stream.encoding).name != "utf-8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     """The console script's entry point."""
+    _utf8_when_redirected()
     app(prog_name="qmt")

@@ -130,6 +130,18 @@ def test_help_lists_every_command() -> None:
     assert [c for c in COMMANDS if c not in listed] == []
 
 
+def test_output_into_a_pipe_is_utf8_whatever_the_code_page(sim: SimulatorProcess) -> None:
+    """As on an English Windows, where a pipe's default encoding is cp1252."""
+    done = subprocess.run(
+        [sys.executable, "-m", "qmt_facade.cli", *connection(sim), "accounts"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "资金账号" in done.stdout.decode("utf-8")
+
+
 def test_the_console_script_is_declared() -> None:
     (script,) = [e for e in metadata.entry_points(group="console_scripts") if e.name == "qmt"]
     assert script.value == "qmt_facade.cli:main"
