@@ -20,22 +20,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bench import importtime, overhead, procstat, profiling
+from bench import importtime, overhead, procstat, profiling, server_cpu
 from bench.raw_httpx import RawAsyncHttpxClient, RawHttpxClient
 from bench.requests_baseline import RequestsBaselineClient
+from bench.workload import REST_PRICE, SHARES, SYMBOL, sim_config
 from qmt_facade import AsyncQMTTradeClient, QMTTradeClient
-from qmt_sim.config import sample_config_path
 from qmt_sim.testing import SimulatorProcess
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-SYMBOL = "000001"
-# Previous close 10.50 in the sample config: 9.50 is inside the ±10% band
-# (>= 9.45) and far below the market, so every order rests (never fills).
-REST_PRICE = 9.50
-SHARES = 100
-CASH = 10_000_000_000  # ~955 CNY frozen per order: room for ten million orders
 OPS = ("get_portfolio", "buy")
 SERVER_SATURATED = 0.85  # of one core: the simulator is one Python process
 MACHINE_SATURATED = 0.85  # of all cores
@@ -54,14 +46,20 @@ class Counts:
     import_runs: int
     profile_calls: int
     async_min_per_worker: int  # async runs make at least this many calls per worker
+    server_calls: int  # simulator and floor app: calls per measurement (server CPU)
+    server_warmup: int
+    latency_calls: int  # the latency scenario, per concurrency level
 
 
 QUICK = Counts(
-    warmup=10, calls=60, reps=2, import_runs=2, profile_calls=200, async_min_per_worker=3
-)
+    warmup=10, calls=60, reps=2, import_runs=2, profile_calls=200, async_min_per_worker=3,
+    server_calls=300, server_warmup=30, latency_calls=40,
+)  # fmt: skip
 DEFAULT = Counts(
-    warmup=100, calls=400, reps=5, import_runs=11, profile_calls=1500, async_min_per_worker=10
-)
+    warmup=100, calls=400, reps=5, import_runs=11, profile_calls=1500, async_min_per_worker=10,
+    server_calls=3000, server_warmup=200, latency_calls=400,
+)  # fmt: skip
+SECTIONS = ("clients", "server")
 
 
 @dataclass
@@ -190,12 +188,6 @@ def sync_call(client: Any, op: str) -> Callable[[], Any]:
 
 
 # ---------------------------------------------------------------- the run
-def sim_config() -> dict[str, Any]:
-    raw = yaml.safe_load(sample_config_path().read_text(encoding="utf-8"))
-    raw["accounts"][0]["cash"] = CASH
-    return dict(raw)
-
-
 def server_pid(sim: SimulatorProcess) -> int | None:
     process = getattr(sim, "_process", None)
     return process.pid if process is not None else None
@@ -467,24 +459,67 @@ def run_profile(sim: SimulatorProcess, counts: Counts) -> None:
 # ------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small counts (smoke test, < 30 s)")
+    parser.add_argument("--quick", action="store_true", help="small counts (smoke test, < 60 s)")
     parser.add_argument(
         "--profile", action="store_true",
         help="profile the sync facade (and raw httpx) loops with pyinstrument instead",
     )  # fmt: skip
+    parser.add_argument(
+        "--only", choices=SECTIONS, action="append",
+        help="run one section (repeatable): the clients (with in-process overhead and import"
+             " times) or the simulator's server CPU; default: all",
+    )  # fmt: skip
     parser.add_argument("--output", default="latest.json", help="file name under bench/results/")
     args = parser.parse_args(argv)
     counts = QUICK if args.quick else DEFAULT
+    sections = args.only or list(SECTIONS)
     started = time.perf_counter()
-    cores = os.cpu_count() or 1
+    payload: dict[str, Any] = {
+        "machine": machine_info(),
+        "mode": "quick" if args.quick else "default",
+        "sections": sections,
+        "counts": counts.__dict__,
+        "workload": {
+            "get_portfolio": "GET /qmt/trade/api/portfolio/0",
+            "buy": f"POST /qmt/trade/api/outer/trade/buy {SYMBOL} {SHARES} @ {REST_PRICE}",
+            "orders": "limit orders far below the market: they rest, never fill",
+        },
+        "targets": [],
+    }
+    lines: list[str] = []
+    clients = args.profile or "clients" in sections
+    if clients and run_clients(args.profile, counts, payload, lines):
+        return 0  # --profile
+    if "server" in sections:
+        print(
+            f"simulator server CPU: {counts.reps} x {counts.server_calls} calls per server and"
+            " operation, then the latency scenario",
+            flush=True,
+        )
+        results, server_lines = server_cpu.run(
+            counts.server_calls, counts.reps, counts.server_warmup, counts.latency_calls
+        )
+        payload["server_cpu"] = results
+        payload["targets"] += results["targets"]
+        lines += ["", *server_lines]
+    print()
+    print("\n".join(lines).strip("\n"))
+    payload["elapsed_s"] = time.perf_counter() - started
+    path = write_json(args.output, payload)
+    print(f"\nresults: {path} ({time.perf_counter() - started:.0f} s)")
+    return 0
 
+
+def run_clients(profile: bool, counts: Counts, payload: dict[str, Any], lines: list[str]) -> bool:
+    """The client rows (a)-(d), in-process overhead and import times; True after --profile."""
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="qmt-bench-") as directory:
         sim = SimulatorProcess(directory, sim_config(), tick_seconds=0)
         with sim:
             print(f"simulator on {sim.base_url} (pid {server_pid(sim)})", flush=True)
-            if args.profile:
+            if profile:
                 run_profile(sim, counts)
-                return 0
+                return True
             print(
                 f"{counts.reps} repetitions x {counts.calls} calls per client and operation"
                 f" (warm-up {counts.warmup})",
@@ -497,7 +532,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"import times: {counts.import_runs} fresh interpreters each", flush=True)
     imports = importtime.measure(["httpx", "qmt_facade", "requests"], counts.import_runs)
-    results, lines = report(scenarios, imports, cores)
+    results, client_lines = report(scenarios, imports, cores)
+    lines += client_lines
     lines.append("")
     lines.append("In-process overhead (same MockTransport for both, CPU us/call, median):")
     for op, row in in_process.items():
@@ -505,22 +541,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  {op:<14} raw httpx {row['raw_us']:7.1f}  facade {row['facade_us']:7.1f}"
             f"  added {row['added_us']:6.1f}  ratio {row['ratio']:.2f}x"
         )
-    print()
-    print("\n".join(lines))
-    payload = {
-        "machine": machine_info(),
-        "mode": "quick" if args.quick else "default",
-        "counts": counts.__dict__,
-        "workload": {
-            "get_portfolio": "GET /qmt/trade/api/portfolio/0",
-            "buy": f"POST /qmt/trade/api/outer/trade/buy {SYMBOL} {SHARES} @ {REST_PRICE}",
-            "orders": "limit orders far below the market: they rest, never fill",
-        },
-        **results,
-        "imports": imports,
-        "in_process_overhead": in_process,
-        "elapsed_s": time.perf_counter() - started,
-    }
-    path = write_json(args.output, payload)
-    print(f"\nresults: {path} ({time.perf_counter() - started:.0f} s)")
-    return 0
+    payload.update(results)  # rows, targets, notes
+    payload["imports"] = imports
+    payload["in_process_overhead"] = in_process
+    return False

@@ -1,11 +1,14 @@
-"""The Starlette app: the real QMT server's HTTP protocol, quirks included.
+"""The ASGI app: the real QMT server's HTTP protocol, quirks included.
 
-This module is plumbing: it reads requests, authenticates them the way the
-configured server line does, runs the route handlers (``shared_routes``,
-``main_line`` / ``upstream_line`` through ``lines``, ``market_data``) and
-renders answers the way the real Flask server does (sorted keys, ``\\uXXXX``
-escapes, HTML for non-JSON errors, the session cookie re-sent on every
-request made with a session). Deviations are listed in ``qmt_sim/README.md``.
+This module is plumbing: ``ApiRouter`` (``api_router``) hands each API request
+to ``Server.respond``, which reads it, authenticates it the way the configured
+server line does, runs the route handler (``shared_routes``, ``main_line`` /
+``upstream_line`` through ``lines``, ``market_data``) on the event loop, waits
+until the state it reports is on disk (group commit, ``store``) and renders
+the answer the way the real Flask server does (sorted keys, ``\\uXXXX``
+escapes, HTML for non-JSON errors). The login and other pages are a small
+Starlette app behind it; the session cookie is re-sent on every request made
+with a session. Deviations are listed in ``qmt_sim/README.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hmac
 import html
 import json
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -24,15 +28,17 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.requests import Request, cookie_parser
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import auth
+from .api_router import INTERNAL_ERROR, ApiRouter, RawRequest
 from .calls import (
     API,
     BAD_REQUEST,
+    DATA_API,
     EITHER,
     NOT_JSON,
     PUBLIC,
@@ -44,7 +50,7 @@ from .calls import (
     FlaskErrorPage,
     Reply,
 )
-from .config import SimConfig
+from .config import SAMPLE_SESSION_SECRET, SimConfig
 from .engine import Engine
 from .lines import ServerLine, line_named
 from .market_data import DATA_ROUTES
@@ -63,15 +69,13 @@ class FlaskJSONResponse(JSONResponse):
     """JSON as Flask's jsonify writes it: sorted keys, ASCII escapes, compact, a final newline."""
 
     def render(self, content: Any) -> bytes:
-        return (json.dumps(content, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")
+        return (auth.CANONICAL_JSON.encode(content) + "\n").encode("ascii")
 
 
 def html_text(text: str, status: int) -> HTMLResponse:
     """The real server's non-JSON answers (``Not Found``, ``Internal Server Error``)."""
     return HTMLResponse(text, status_code=status)
 
-
-INTERNAL_ERROR = "Internal Server Error"
 
 
 def redirect(location: str) -> HTMLResponse:
@@ -109,46 +113,93 @@ class Server:
         self.verifier = auth.SignatureVerifier(
             config.client_secret, config.server.signature_timeout
         )
-        self.sessions = auth.SessionSigner(config.server.session_secret)
+        self.revoked_sessions = self._load_revoked_sessions()
+        self.sessions = auth.SessionSigner(
+            self._session_secret(), [u.username for u in config.users], self.revoked_sessions
+        )
+        self.latency_s = config.server.latency_ms / 1000
+
+    def _session_secret(self) -> str:
+        """The configured secret, else a random one made once per database and kept in it."""
+        configured = self.config.server.session_secret
+        if configured == SAMPLE_SESSION_SECRET:
+            log.warning(
+                "server.session_secret is the public sample value: anyone can forge a login "
+                "cookie. Remove it (a random secret is then kept in the database) or set your own."
+            )
+        if configured is not None:
+            return configured
+        with self.engine.store.transaction() as tx:
+            secret = tx.get_meta("session_secret")
+            if secret is None:
+                secret = secrets.token_hex(32)
+                tx.set_meta("session_secret", secret)
+        return secret
+
+    def _load_revoked_sessions(self) -> set[str]:
+        with self.engine.store.transaction() as tx:
+            return tx.revoked_sessions(int(time.time()))
+
+    def log_out(self, cookie: str | None) -> None:
+        """Revoke the session of ``cookie`` for good (it stays refused after a restart)."""
+        session = self.sessions.session(cookie)
+        if session is None:
+            return
+        with self.engine.store.transaction() as tx:
+            tx.revoke_session(session.session_id, int(time.time()) + auth.SESSION_MAX_AGE)
+        self.revoked_sessions.add(session.session_id)
 
     def user(self, request: Request) -> str | None:
         return self.sessions.username(request.cookies.get(auth.SESSION_COOKIE))
 
-    def endpoint(self, api: Api) -> Callable[[Request], Any]:
-        async def handle(request: Request) -> Response:
-            try:
-                call = await self._read(request)
-                self._authenticate(api, request, call)
-                result = await run_in_threadpool(api.handler, call, self.context)
-            except ApiError as exc:
-                return FlaskJSONResponse({"error": exc.message}, status_code=exc.status)
-            except FlaskErrorPage:
+    def user_of(self, cookie_header: str | None) -> str | None:
+        if not cookie_header:
+            return None
+        return self.sessions.username(cookie_parser(cookie_header).get(auth.SESSION_COOKIE))
+
+    async def respond(self, api: Api, request: RawRequest) -> Response:
+        """Answer one API request (``ApiRouter`` calls this)."""
+        response = await self._answer(api, request)
+        # Nothing is answered before the state it reports is on disk (group commit).
+        await self.engine.store.durable()
+        return response
+
+    async def _answer(self, api: Api, request: RawRequest) -> Response:
+        try:
+            call = self._call(request, await request.body(self.config.server.max_body_bytes))
+            self._authenticate(api, call)
+            # The emulated xtquant round trip, on the routes whose real handler calls xtquant.
+            if self.latency_s and api.path.startswith((API, DATA_API)):
+                await asyncio.sleep(self.latency_s)  # other requests run meanwhile
+            # Handlers are short and synchronous: they run on the event loop, one at a time.
+            result = api.handler(call, self.context)
+        except ApiError as exc:
+            return FlaskJSONResponse({"error": exc.message}, status_code=exc.status)
+        except FlaskErrorPage:
+            return html_text(INTERNAL_ERROR, 500)
+        except Exception as exc:
+            log.error("接口异常 [%s]: %s", api.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+            if not api.json_errors:
                 return html_text(INTERNAL_ERROR, 500)
-            except Exception as exc:
-                log.error(
-                    "接口异常 [%s]: %s", api.name, exc, exc_info=log.isEnabledFor(logging.DEBUG)
-                )
-                if not api.json_errors:
-                    return html_text(INTERNAL_ERROR, 500)
-                # The real server's catch-all; the client gets JSON, never a traceback.
-                return FlaskJSONResponse(
-                    {"error": f"接口异常: {api.name}", "message": str(exc)}, status_code=500
-                )
-            if isinstance(result, Reply):
-                return FlaskJSONResponse(result.body, status_code=result.status)
-            return FlaskJSONResponse(result)
+            # The real server's catch-all; the client gets JSON, never a traceback.
+            return FlaskJSONResponse(
+                {"error": f"接口异常: {api.name}", "message": str(exc)}, status_code=500
+            )
+        if isinstance(result, Reply):
+            return FlaskJSONResponse(result.body, status_code=result.status)
+        return FlaskJSONResponse(result)
 
-        return handle
-
-    async def _read(self, request: Request) -> Call:
-        raw = await read_body(request, self.config.server.max_body_bytes)
+    @staticmethod
+    def _call(request: RawRequest, raw: bytes) -> Call:
+        query = request.query_string.decode("latin-1")
         call = Call(
             method=request.method,
-            path=request.url.path,
-            query=request.scope.get("query_string", b"").decode("latin-1"),
-            query_params=dict(request.query_params),
-            path_params=dict(request.path_params),
+            path=request.path,
+            query=query,
+            query_params=dict(QueryParams(query)) if query else {},
+            path_params=request.path_params,
             content_type=request.headers.get("content-type"),
+            headers=request.headers,
         )
         if auth.is_json_content_type(call.content_type):
             try:
@@ -157,10 +208,10 @@ class Server:
                 call.malformed = True
         return call
 
-    def _authenticate(self, api: Api, request: Request, call: Call) -> None:
+    def _authenticate(self, api: Api, call: Call) -> None:
         if api.auth == PUBLIC:
             return
-        if api.auth in (SESSION, EITHER) and self.user(request) is not None:
+        if api.auth in (SESSION, EITHER) and self.user_of(call.headers.get("cookie")):
             return
         if api.auth == SESSION:
             raise ApiError(401, auth.NOT_LOGGED_IN)
@@ -179,9 +230,9 @@ class Server:
             else auth.canonical_body(call.parsed)
         )
         credentials = (
-            auth.header_or_query_credentials(request.headers, call.query_params)
+            auth.header_or_query_credentials(call.headers, call.query_params)
             if self.line.signature_fields_in_query
-            else auth.header_credentials(request.headers)
+            else auth.header_credentials(call.headers)
         )
         missing = auth.MISSING_HEADERS_OR_SESSION if api.auth == EITHER else auth.MISSING_HEADERS
         problem = self.verifier.verify(
@@ -192,19 +243,11 @@ class Server:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing anything larger than ``limit`` bytes with a 413."""
-    too_large = ApiError(413, f"请求体过大，上限 {limit} 字节")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """A page's request body (``/login``), with the API's size limit."""
+    raw = RawRequest(
+        request.method, request.url.path, b"", dict(request.headers), {}, request.receive
+    )
+    return await raw.body(limit)
 
 
 class SessionRefresh:
@@ -219,8 +262,8 @@ class SessionRefresh:
         self.server = server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        user = self._user(scope) if scope["type"] == "http" else None
-        if user is None:
+        session = self._session(scope) if scope["type"] == "http" else None
+        if session is None:
             await self.app(scope, receive, send)
             return
 
@@ -229,18 +272,20 @@ class SessionRefresh:
                 headers = list(message.get("headers", []))
                 prefix = f"{auth.SESSION_COOKIE}=".encode()
                 if not any(k.lower() == b"set-cookie" and v.startswith(prefix) for k, v in headers):
-                    cookie = session_cookie(self.server.sessions.issue(user))
+                    cookie = session_cookie(
+                        self.server.sessions.issue(session.username, session.session_id)
+                    )
                     headers.append((b"set-cookie", cookie.encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_refreshed)
 
-    def _user(self, scope: Scope) -> str | None:
+    def _session(self, scope: Scope) -> auth.Session | None:
         for key, value in scope.get("headers", []):
             if key == b"cookie":
                 cookies = cookie_parser(value.decode("latin-1"))
-                return self.server.sessions.username(cookies.get(auth.SESSION_COOKIE))
+                return self.server.sessions.session(cookies.get(auth.SESSION_COOKIE))
         return None
 
 
@@ -299,6 +344,8 @@ def page_routes(server: Server) -> list[Route]:
         return response
 
     async def logout(request: Request) -> Response:
+        server.log_out(request.cookies.get(auth.SESSION_COOKIE))
+        await server.engine.store.durable()
         response = redirect("/login")
         response.headers.append("set-cookie", CLEARED_SESSION_COOKIE)
         return response
@@ -356,13 +403,9 @@ def routes_of(config: SimConfig, line: ServerLine) -> tuple[Api, ...]:
 def create_app(config: SimConfig, db_path: str | Path) -> SessionRefresh:
     """Build the app on ``db_path`` (created and seeded from ``config`` when empty)."""
     line = line_named(config.server.line)
-    engine = Engine(Store(db_path), config, sizing=line.sizing)
+    engine = Engine(Store(db_path, group_commit=True), config, sizing=line.sizing)
     server = Server(config, line, engine)
-    routes = [
-        Route(api.path, server.endpoint(api), methods=[api.method])
-        for api in routes_of(config, line)
-    ]
-    routes += page_routes(server)
+    routes = page_routes(server)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -373,13 +416,18 @@ def create_app(config: SimConfig, db_path: str | Path) -> SessionRefresh:
             ticker.cancel()
             engine.store.close()
 
-    app = Starlette(
+    pages = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={404: _not_found, 405: _wrong_method},
     )
-    app.state.engine = engine
-    return SessionRefresh(app, server)
+    pages.state.engine = engine
+    others = [(route.path_regex.match, route.methods or ()) for route in routes]
+    api = ApiRouter(routes_of(config, line), server.respond, pages, others)
+    if engine.store.group_commit is not None:
+        # A request alone syncs inline; with others in flight the fsync goes to a thread.
+        engine.store.group_commit.busy = lambda: api.in_flight > 1
+    return SessionRefresh(api, server)
 
 
 async def _tick_forever(engine: Engine, seconds: float) -> None:
@@ -389,6 +437,7 @@ async def _tick_forever(engine: Engine, seconds: float) -> None:
     while True:
         await asyncio.sleep(seconds)
         try:
-            await run_in_threadpool(engine.tick, 1)
+            engine.tick(1)
+            await engine.store.durable()
         except Exception:
             log.exception("market tick failed")

@@ -13,8 +13,9 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +40,16 @@ def is_json_content_type(content_type: str | None) -> bool:
     )
 
 
+# Python's json.dumps(obj, sort_keys=True, separators=(",", ":")), built once:
+# json.dumps builds a new encoder on every call with non-default options.
+CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def canonical_body(parsed: Any) -> str:
     """The BODY field of the string to sign for an already-parsed JSON body."""
     if not parsed:
         return ""
-    return json.dumps(parsed, sort_keys=True, separators=(",", ":"))
+    return CANONICAL_JSON.encode(parsed)
 
 
 def string_to_sign(
@@ -53,7 +59,7 @@ def string_to_sign(
 
 
 def compute_signature(secret: str, message: str) -> str:
-    return hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode("utf-8"), message.encode("utf-8"), "sha256").hex()
 
 
 @dataclass(frozen=True)
@@ -157,40 +163,75 @@ class SignatureVerifier:
         return None
 
 
-class SessionSigner:
-    """Login cookie ``base64(json).issued_at.hmac`` signed with the session secret."""
+@dataclass(frozen=True)
+class Session:
+    username: str
+    session_id: str  # the same across refreshes of one login; logout revokes it
 
-    def __init__(self, secret: str, now: Callable[[], float] = time.time) -> None:
+
+class SessionSigner:
+    """Login cookie ``base64(json).issued_at.hmac`` signed with the session secret.
+
+    The payload names the user and a random session id. A cookie is refused
+    when forged, older than ``SESSION_MAX_AGE``, issued in the future, of a
+    user no longer configured, or of a session logged out (``revoked``).
+    """
+
+    def __init__(
+        self,
+        secret: str,
+        users: Collection[str],
+        revoked: Container[str] = frozenset(),
+        now: Callable[[], float] = time.time,
+    ) -> None:
         self._key = hashlib.sha256(("qmt-sim-session:" + secret).encode("utf-8")).digest()
+        self.users = frozenset(users)
+        self.revoked = revoked
         self.now = now
 
     def _mac(self, payload: str) -> str:
         return hmac.new(self._key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
 
-    def issue(self, username: str) -> str:
+    def issue(self, username: str, session_id: str | None = None) -> str:
+        """A cookie for a new login, or a refreshed one (same session id, new issue time)."""
+        payload = {"u": username, "s": session_id or secrets.token_hex(16)}
         data = (
-            base64.urlsafe_b64encode(json.dumps({"u": username}).encode("utf-8"))
+            base64.urlsafe_b64encode(json.dumps(payload).encode("utf-8"))
             .decode("ascii")
             .rstrip("=")
         )
-        payload = f"{data}.{int(self.now())}"
-        return f"{payload}.{self._mac(payload)}"
+        signed = f"{data}.{int(self.now())}"
+        return f"{signed}.{self._mac(signed)}"
 
-    def username(self, cookie: str | None) -> str | None:
-        """The logged-in user of a cookie, or None if absent, forged or too old."""
+    def session(self, cookie: str | None) -> Session | None:
+        """The login a cookie proves, or None (absent, forged, expired, revoked...)."""
         if not cookie or cookie.count(".") != 2:
             return None
         data, issued, mac = cookie.split(".")
-        payload = f"{data}.{issued}"
+        signed = f"{data}.{issued}"
         if not hmac.compare_digest(
-            mac.encode("utf-8", "replace"), self._mac(payload).encode("ascii")
+            mac.encode("utf-8", "replace"), self._mac(signed).encode("ascii")
         ):
             return None
-        if not issued.isdigit() or self.now() - int(issued) > SESSION_MAX_AGE:
+        if not issued.isdigit():
+            return None
+        age = self.now() - int(issued)  # issue times are truncated: never ahead of now
+        if age < 0 or age > SESSION_MAX_AGE:
             return None
         try:
             decoded = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
         except ValueError:
             return None
-        user = decoded.get("u") if isinstance(decoded, dict) else None
-        return user if isinstance(user, str) else None
+        if not isinstance(decoded, dict):
+            return None
+        user, session_id = decoded.get("u"), decoded.get("s")
+        if not isinstance(user, str) or not isinstance(session_id, str):
+            return None
+        if user not in self.users or session_id in self.revoked:
+            return None
+        return Session(user, session_id)
+
+    def username(self, cookie: str | None) -> str | None:
+        """The logged-in user of a cookie, or None."""
+        found = self.session(cookie)
+        return found.username if found is not None else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,7 @@ class Call:
     query_params: dict[str, str]
     path_params: dict[str, Any]
     content_type: str | None
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     parsed: Any = field(default=NOT_JSON)
     malformed: bool = False
 
@@ -125,10 +126,26 @@ def check_trader_index(value: Any, count: int, required: bool = False) -> None:
         raise ApiError(400, f"无效的交易器索引: {value}")
 
 
+# Bounds that keep every number the book stores exact and inside SQLite's 64-bit
+# integers (prices in milli-yuan, volumes, values): far beyond any real order.
+MAX_PRICE = 100_000_000  # CNY
+MAX_QUANTITY = 1_000_000_000_000  # shares or 张
+INT64_LIMIT = 2**63
+
+
+def _encodable(value: str, name: str) -> str:
+    """Text that can be stored: a lone UTF-16 surrogate (JSON ``"\\ud800"``) cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, f"{name} 含有无法编码的字符（孤立的 UTF-16 代理项）") from None
+    return value
+
+
 def require_symbol(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ApiError(400, "symbol 必须是非空字符串")
-    return value
+    return _encodable(value, "symbol")
 
 
 def require_price(value: Any, name: str) -> float | int:
@@ -140,19 +157,44 @@ def require_price(value: Any, name: str) -> float | int:
         or value <= 0
     ):
         raise ApiError(400, f"{name} 必须是大于 0 的数字")
+    if value > MAX_PRICE:
+        raise ApiError(400, f"{name} 超出范围: 不能大于 {MAX_PRICE}")
     return value
 
 
-def require_number(value: Any, name: str) -> float | int:
+def require_number(value: Any, name: str, maximum: float | None = None) -> float | int:
+    """A finite JSON number; with ``maximum``, at most that in absolute value."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ApiError(400, f"{name} 必须是数字")
+    if maximum is not None and abs(value) > maximum:
+        raise ApiError(400, f"{name} 超出范围: 绝对值不能大于 {maximum}")
+    return value
+
+
+def require_quantity(value: Any, name: str) -> float | int:
+    """Shares or 张 as sent: a finite number no larger than ``MAX_QUANTITY``."""
+    return require_number(value, name, MAX_QUANTITY)
+
+
+def require_order_id(value: Any) -> int:
+    """An order id as xtquant takes it: a JSON integer that fits in 64 bits."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError(400, "order_id 必须是整数")
+    checked: int = check_int64(value, "order_id")
+    return checked
+
+
+def check_int64(value: Any, name: str) -> Any:
+    """An integer outside 64 bits (a 400 naming ``name``); anything else passes as is."""
+    if isinstance(value, int) and not -INT64_LIMIT <= value < INT64_LIMIT:
+        raise ApiError(400, f"{name} 超出范围: 必须在 64 位整数之内")
     return value
 
 
 def require_text(value: Any, name: str) -> str:
     if not isinstance(value, str):
         raise ApiError(400, f"{name} 必须是字符串")
-    return value
+    return _encodable(value, name)
 
 
 def non_empty_body(call: Call) -> Any:

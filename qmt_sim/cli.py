@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from .config import SERVER_LINES, ConfigError, SimConfig, load_config
 
@@ -28,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
     )
-    parser.add_argument("--port", type=int, default=9091, help="port (default: 9091)")
+    parser.add_argument("--port", type=port_number, default=9091, help="port (default: 9091)")
     parser.add_argument(
         "--line",
         choices=SERVER_LINES,
@@ -45,6 +47,45 @@ def build_parser() -> argparse.ArgumentParser:
     next_day.add_argument("--db", default=DEFAULT_DB, help="SQLite state file")
     next_day.add_argument("--config", help="YAML config (fees, repo rate; seeds the DB if empty)")
     return parser
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1..65535 (argparse reports anything else as a usage error naming --port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1..65535)")
+    return port
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind and listen now, so a taken or forbidden port fails before anything else happens."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if sys.platform != "win32":  # on Windows SO_REUSEADDR would let two servers share a port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_server(app: Any, sock: socket.socket, log_level: str, access_log: bool) -> None:
+    """Serve ``app`` on an already-bound socket with uvicorn (httptools and uvloop when present).
+
+    The benchmark's floor app runs through here too, so both are served the same way.
+    """
+    import uvicorn
+
+    config = uvicorn.Config(app, log_level=log_level, access_log=access_log, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,21 +123,25 @@ def _next_day(config: SimConfig, db: Path) -> int:
 def _serve(
     config: SimConfig, db: Path, host: str, port: int, log_level: str, access_log: bool
 ) -> int:
-    import uvicorn
-
     from .app import create_app
 
     try:
-        app = create_app(config, db)
-    except (OSError, ValueError) as exc:
-        print(f"qmt-sim: cannot start: {exc}", file=sys.stderr)
+        sock = listen(host, port)
+    except OSError as exc:
+        print(f"qmt-sim: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    print(
-        f"qmt-sim listening on http://{host}:{port} ({config.server.line} line, "
-        f"db: {db.resolve()}, config: {config.source})",
-        flush=True,
-    )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)
+    with sock:
+        try:
+            app = create_app(config, db)
+        except (OSError, ValueError) as exc:
+            print(f"qmt-sim: cannot start: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"qmt-sim listening on http://{host}:{port} ({config.server.line} line, "
+            f"db: {db.resolve()}, config: {config.source})",
+            flush=True,
+        )
+        run_server(app, sock, log_level, access_log)
     return 0
 
 

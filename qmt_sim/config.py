@@ -8,7 +8,7 @@ the file without reading a traceback.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -75,16 +75,24 @@ class FeeConfig:
     stamp_duty_rate: float = 0.0005
 
 
+# The session secret the packaged sample used to ship: public, so never safe.
+SAMPLE_SESSION_SECRET = "change-me"
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     signature_timeout: int = 300
-    session_secret: str = "change-me"
+    # None: a random secret generated once per database and kept in it.
+    session_secret: str | None = None
     max_body_bytes: int = 64 * 1024
     line: str = "main"  # which public server line to play: main | upstream
     market_data: bool = True  # serve /qmt/data/api/* (on main: a documented superset)
     # How many post-order notifications (the real server's DingTalk message) fail
     # from the start; reproduces the server-side double buy (server-protocol.md §5).
     notification_failures: int = 0
+    # An emulated xtquant round trip added to every trading and market-data
+    # answer (the event loop keeps serving other requests meanwhile).
+    latency_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,14 @@ class SimConfig:
             if client.client_id == client_id:
                 return client.secret_key
         return None
+
+
+TOP_LEVEL_KEYS = ("outer_api_clients", "users", "accounts", "market", "fees", "server")
+
+
+def _keys(section: type) -> tuple[str, ...]:
+    """The YAML keys of a section: its dataclass's fields."""
+    return tuple(f.name for f in fields(section))
 
 
 def sample_config_path() -> Path:
@@ -129,7 +145,7 @@ def load_config(path: str | Path | None = None) -> SimConfig:
 def parse_config(raw: Any, source: str = "config") -> SimConfig:
     """Validate an already-parsed mapping (what tests and SimulatorProcess pass)."""
     check = _Checker(source)
-    root = check.mapping(raw, "(top level)")
+    root = check.mapping(raw, "(top level)", TOP_LEVEL_KEYS)
     clients = tuple(
         _parse_client(check, item, f"outer_api_clients[{i}]")
         for i, item in enumerate(
@@ -166,13 +182,25 @@ class _Checker:
     def fail(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.source}: {key} {problem}")
 
-    def mapping(self, value: Any, key: str) -> dict[str, Any]:
+    def mapping(self, value: Any, key: str, known: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """A mapping; with ``known``, any other key (a misspelling, usually) is an error."""
         if not isinstance(value, dict):
             raise self.fail(key, "must be a mapping")
+        if known is not None:
+            unknown = [str(name) for name in value if name not in known]
+            if unknown:
+                where = "" if key == "(top level)" else f"{key}."
+                raise ConfigError(
+                    f"{self.source}: unknown key{'s' if len(unknown) > 1 else ''} "
+                    f"{', '.join(where + name for name in unknown)} "
+                    f"(known: {', '.join(known)})"
+                )
         return value
 
-    def optional_mapping(self, value: Any, key: str) -> dict[str, Any]:
-        return {} if value is None else self.mapping(value, key)
+    def optional_mapping(
+        self, value: Any, key: str, known: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
+        return {} if value is None else self.mapping(value, key, known)
 
     def non_empty_list(self, value: Any, key: str) -> list[Any]:
         if not isinstance(value, list) or not value:
@@ -220,7 +248,7 @@ class _Checker:
 
 
 def _parse_client(check: _Checker, raw: Any, key: str) -> ApiClient:
-    item = check.mapping(raw, key)
+    item = check.mapping(raw, key, _keys(ApiClient))
     return ApiClient(
         client_id=check.text(item.get("client_id"), f"{key}.client_id"),
         secret_key=check.text(item.get("secret_key"), f"{key}.secret_key"),
@@ -229,7 +257,7 @@ def _parse_client(check: _Checker, raw: Any, key: str) -> ApiClient:
 
 
 def _parse_user(check: _Checker, raw: Any, key: str) -> User:
-    item = check.mapping(raw, key)
+    item = check.mapping(raw, key, _keys(User))
     return User(
         username=check.text(item.get("username"), f"{key}.username"),
         password=check.text(item.get("password"), f"{key}.password"),
@@ -237,7 +265,7 @@ def _parse_user(check: _Checker, raw: Any, key: str) -> User:
 
 
 def _parse_account(check: _Checker, raw: Any, key: str, index: int) -> AccountSeed:
-    item = check.mapping(raw, key)
+    item = check.mapping(raw, key, _keys(AccountSeed))
     positions = tuple(
         _parse_position(check, pos, f"{key}.positions[{j}]")
         for j, pos in enumerate(check.optional_list(item.get("positions"), f"{key}.positions"))
@@ -254,7 +282,7 @@ def _parse_account(check: _Checker, raw: Any, key: str, index: int) -> AccountSe
 
 
 def _parse_position(check: _Checker, raw: Any, key: str) -> PositionSeed:
-    item = check.mapping(raw, key)
+    item = check.mapping(raw, key, _keys(PositionSeed))
     return PositionSeed(
         symbol=check.text(item.get("symbol"), f"{key}.symbol"),
         volume=check.integer(item.get("volume"), f"{key}.volume", minimum=1),
@@ -263,7 +291,7 @@ def _parse_position(check: _Checker, raw: Any, key: str) -> PositionSeed:
 
 
 def _parse_market(check: _Checker, raw: Any) -> MarketConfig:
-    item = check.optional_mapping(raw, "market")
+    item = check.optional_mapping(raw, "market", _keys(MarketConfig))
     defaults = MarketConfig()
     prices_raw = check.optional_mapping(item.get("prices"), "market.prices")
     prices = {
@@ -293,7 +321,7 @@ def _parse_market(check: _Checker, raw: Any) -> MarketConfig:
 
 
 def _parse_fees(check: _Checker, raw: Any) -> FeeConfig:
-    item = check.optional_mapping(raw, "fees")
+    item = check.optional_mapping(raw, "fees", _keys(FeeConfig))
     defaults = FeeConfig()
     return FeeConfig(
         enabled=check.boolean(item.get("enabled", defaults.enabled), "fees.enabled"),
@@ -310,7 +338,7 @@ def _parse_fees(check: _Checker, raw: Any) -> FeeConfig:
 
 
 def _parse_server(check: _Checker, raw: Any) -> ServerConfig:
-    item = check.optional_mapping(raw, "server")
+    item = check.optional_mapping(raw, "server", _keys(ServerConfig))
     defaults = ServerConfig()
     return ServerConfig(
         signature_timeout=check.integer(
@@ -318,8 +346,10 @@ def _parse_server(check: _Checker, raw: Any) -> ServerConfig:
             "server.signature_timeout",
             minimum=1,
         ),
-        session_secret=check.text(
-            item.get("session_secret", defaults.session_secret), "server.session_secret"
+        session_secret=(
+            None
+            if item.get("session_secret") is None
+            else check.text(item["session_secret"], "server.session_secret")
         ),
         max_body_bytes=check.integer(
             item.get("max_body_bytes", defaults.max_body_bytes),
@@ -334,6 +364,7 @@ def _parse_server(check: _Checker, raw: Any) -> ServerConfig:
             item.get("notification_failures", defaults.notification_failures),
             "server.notification_failures",
         ),
+        latency_ms=check.number(item.get("latency_ms", defaults.latency_ms), "server.latency_ms"),
     )
 
 

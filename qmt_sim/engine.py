@@ -145,6 +145,9 @@ class Engine:
         # Serialises whole operations (Store also locks per transaction).
         self._lock = threading.RLock()
         self._seed_if_empty()
+        with self.store.read() as tx:
+            # Accounts come from the seed only: no route adds or removes one.
+            self._account_count = len(tx.accounts())
 
     # ------------------------------------------------------------------ setup
     def _seed_if_empty(self) -> None:
@@ -172,11 +175,10 @@ class Engine:
 
     # ------------------------------------------------------------- read side
     def account_count(self) -> int:
-        with self.store.transaction() as tx:
-            return len(tx.accounts())
+        return self._account_count
 
     def accounts(self) -> list[dict[str, Any]]:
-        with self.store.transaction() as tx:
+        with self.store.read() as tx:
             return [
                 {
                     "index": a.idx,
@@ -187,18 +189,22 @@ class Engine:
             ]
 
     def portfolio(self, idx: int) -> dict[str, Any]:
-        with self.store.transaction() as tx:
-            account = tx.account(idx)
-            market_value = self._market_value(tx, idx)
-            return {
-                "total_asset": to_yuan(account.cash + account.frozen_cash + market_value),
-                "cash": to_yuan(account.cash),
-                "frozen_cash": to_yuan(account.frozen_cash),
-                "market_value": to_yuan(market_value),
-                # xtquant's XtAsset has no profit fields, so the real server always sends 0.
-                "profit": 0,
-                "profit_ratio": 0,
-            }
+        with self.store.statement() as tx:
+            cash, frozen_cash, market_value = tx.assets(idx)  # one query
+        if market_value is None:  # a position without a quote yet: create it first
+            with self.store.transaction() as tx:
+                account = tx.account(idx)
+                cash, frozen_cash = account.cash, account.frozen_cash
+                market_value = self._market_value(tx, idx)
+        return {
+            "total_asset": to_yuan(cash + frozen_cash + market_value),
+            "cash": to_yuan(cash),
+            "frozen_cash": to_yuan(frozen_cash),
+            "market_value": to_yuan(market_value),
+            # xtquant's XtAsset has no profit fields, so the real server always sends 0.
+            "profit": 0,
+            "profit_ratio": 0,
+        }
 
     def positions(self, idx: int) -> list[dict[str, Any]]:
         with self.store.transaction() as tx:
@@ -556,7 +562,8 @@ class Engine:
             self._match(tx, order, quote)
             if order.ioc and order.status in MATCHABLE:
                 self._cancel(tx, order)
-        tx.save_quote(quote)
+        if order.traded_volume:  # a fill used up liquidity and moved the day's volume
+            tx.save_quote(quote)
         return order
 
     def _reject_reason(self, tx: Tx, order: Order, quote: Quote) -> str:
@@ -602,7 +609,7 @@ class Engine:
             return True  # lending at the latest price always finds a borrower
         return price <= order.limit_price if order.side == "buy" else price >= order.limit_price
 
-    def _match(self, tx: Tx, order: Order, quote: Quote) -> None:
+    def _match(self, tx: Tx, order: Order, quote: Quote, tick: int | None = None) -> None:
         """Fill as much of ``order`` as this tick's liquidity allows, at the market price."""
         if order.status not in MATCHABLE or not self._crosses(order, quote.last):
             return
@@ -628,7 +635,8 @@ class Engine:
         quote.liquidity -= volume
         quote.day_volume += volume
         quote.day_amount += value
-        tx.insert_fill(order, volume, price, commission, stamp, self._tick(tx), int(self.clock()))
+        tick = self._tick(tx) if tick is None else tick
+        tx.insert_fill(order, volume, price, commission, stamp, tick, int(self.clock()))
         tx.save_order(order)
 
     def _settle_buy(self, tx: Tx, order: Order, volume: int, value: int, commission: int) -> None:
@@ -732,18 +740,27 @@ class Engine:
         still renewed); with ``market.fills: false`` nothing is matched.
         """
         market = self.config.market
-        for _ in range(steps):
-            with self._lock, self.store.transaction() as tx:
-                tx.set_meta("tick", str(self._tick(tx) + 1))
-                for quote in tx.quotes():
+        # One transaction for all the steps: quotes and resting orders are read
+        # once and written once, so a long tick costs little more than its walk.
+        with self._lock, self.store.transaction() as tx:
+            tick = self._tick(tx)
+            quotes = tx.quotes()
+            resting = {
+                q.symbol: tx.open_orders(MATCHABLE, q.symbol) if market.fills else []
+                for q in quotes
+            }
+            for _ in range(steps):
+                tick += 1
+                for quote in quotes:
                     if market.moves:
                         self._advance(quote)
                     else:
                         quote.liquidity = self._quote_liquidity(quote.symbol)
-                    if market.fills:
-                        for order in tx.open_orders(MATCHABLE, quote.symbol):
-                            self._match(tx, order, quote)
-                    tx.save_quote(quote)
+                    for order in resting[quote.symbol]:
+                        self._match(tx, order, quote, tick)
+            for quote in quotes:
+                tx.save_quote(quote)
+            tx.set_meta("tick", str(tick))
         return self.clock_info()
 
     def next_day(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from .calls import (
     outer_trade_fields,
     require_number,
     require_price,
+    require_quantity,
     require_symbol,
     require_text,
 )
@@ -50,7 +51,7 @@ def _session_shares(call: Call, ctx: Context, side: str) -> Any:
         raise ApiError(400, "缺少必要参数: symbol, price, shares")
     check_trader_index(trader_index, ctx.engine.account_count())
     symbol, price = require_symbol(symbol), require_price(price, "price")
-    shares, strategy = require_number(shares, "shares"), require_text(strategy, "strategy_name")
+    shares, strategy = require_quantity(shares, "shares"), require_text(strategy, "strategy_name")
     place = ctx.engine.buy_shares if side == "buy" else ctx.engine.sell_shares
     verb = "买入" if side == "buy" else "卖出"
     results = fan_out(
@@ -122,7 +123,8 @@ def outer_trade(call: Call, ctx: Context) -> Any:
             raise ApiError(400, f"order_num 必须是 {lot} 的倍数（{SIZING.unit(normalized)}）")
     check_trader_index(trader_index, ctx.engine.account_count())
     symbol, price = require_symbol(symbol), require_price(trade_price, "trade_price")
-    amount, strategy = require_number(param, mode), require_text(strategy, "strategy_name")
+    amount = require_quantity(param, mode) if mode == "order_num" else require_number(param, mode)
+    strategy = require_text(strategy, "strategy_name")
     runner = _outer_runner(ctx.engine, operation, mode)
     results = fan_out(
         ctx,

@@ -11,6 +11,7 @@ same sequence of steps, independent of other symbols and of wall time.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import random
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ KNOWN_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and called several times per order
 def normalize_symbol(raw: str) -> str:
     """Suffix a code the way the real server does (``000001`` -> ``000001.SZ``).
 
@@ -67,6 +69,7 @@ def code_of(symbol: str) -> str:
     return symbol.split(".", 1)[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def is_convertible_bond(symbol: str) -> bool:
     code = code_of(symbol)
     return len(code) == 6 and code.isdigit() and code.startswith(("11", "12"))

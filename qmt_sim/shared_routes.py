@@ -18,15 +18,17 @@ from .calls import (
     Call,
     Context,
     Reply,
+    check_int64,
     check_trader_index,
     exception_text,
     fan_out,
+    require_order_id,
     require_price,
     require_symbol,
 )
 from .notifier import NotificationError
 
-MAX_TICK_STEPS = 100_000
+MAX_TICK_STEPS = 4800  # one trading day of 3-second ticks (4 hours)
 
 
 # ------------------------------------------------------------ query routes
@@ -100,14 +102,15 @@ def cancel_order(call: Call, ctx: Context) -> Any:
     data = call.json()
     order_id, trader_index = data.get("order_id"), data.get("trader_index")
     check_trader_index(trader_index, ctx.engine.account_count(), required=True)
-    return ctx.engine.cancel_order(trader_index, order_id)
+    # The answer echoes order_id, an integer in the spec: anything else is refused here.
+    return ctx.engine.cancel_order(trader_index, require_order_id(order_id))
 
 
 def order(call: Call, ctx: Context) -> Any:
     data = call.json()
     order_id, trader_index = data.get("order_id"), data.get("trader_index")
     check_trader_index(trader_index, ctx.engine.account_count(), required=True)
-    found = ctx.engine.query_order(trader_index, order_id)
+    found = ctx.engine.query_order(trader_index, check_int64(order_id, "order_id"))
     if found is None:
         # The real server dereferences xtquant's None: a 500 with this message.
         raise AttributeError("'NoneType' object has no attribute 'order_id'")

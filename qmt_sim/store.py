@@ -1,21 +1,29 @@
 """Durable state of the simulator in one SQLite file.
 
-Why these settings: WAL + ``synchronous=FULL`` makes every COMMIT reach the disk
-before the HTTP response is sent, so ``kill -9`` loses nothing that was
-acknowledged. Every change runs inside ``BEGIN IMMEDIATE`` (a write lock taken
-up front), and a process-wide lock serialises writers inside the server, so two
-concurrent orders can never both spend the same cash. CHECK constraints are a
-last line of defence: a bug that would overdraw cash or shares aborts the
-transaction instead of corrupting the book.
+Why these settings: in WAL mode a COMMIT appends the transaction to the WAL
+file; nothing is acknowledged before that WAL is fsync'd, so ``kill -9`` (or a
+power cut) loses nothing that was acknowledged. Offline (the ``next-day``
+command, the engine's own tests) ``synchronous=FULL`` has SQLite fsync inside
+every COMMIT. The server uses *group commit* instead (``GroupCommit``):
+``synchronous=NORMAL`` commits without syncing, and an answer waits until one
+fsync of the WAL, run off the event loop, covers its transaction, so orders
+arriving together share one fsync. Every change runs inside ``BEGIN
+IMMEDIATE`` (a write lock taken up front), and a process-wide lock serialises
+writers inside the server, so two concurrent orders can never both spend the
+same cash. CHECK constraints are a last line of defence: a bug that would
+overdraw cash or shares aborts the transaction instead of corrupting the book.
 
 All money and prices are integers in milli-yuan (see ``market.MILLI``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +98,10 @@ CREATE TABLE IF NOT EXISTS market (
     day_amount INTEGER NOT NULL DEFAULT 0,
     steps INTEGER NOT NULL DEFAULT 0,
     liquidity INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revoked_sessions (
+    session_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS bars (
     symbol TEXT NOT NULL,
@@ -167,10 +179,77 @@ class Quote:
     liquidity: int
 
 
-class Store:
-    """One SQLite connection shared by the server's threads, guarded by a lock."""
+# fdatasync where it exists (Linux): the WAL's data and size reach the disk,
+# its timestamps need not (SQLite syncs its WAL the same way).
+SYNC_FILE: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
 
-    def __init__(self, path: str | Path) -> None:
+
+class GroupCommit:
+    """Makes committed WAL transactions durable in batches, without stalling other requests.
+
+    ``await wait(n)`` returns once transaction ``n`` (numbered by the store) is
+    on disk. One fsync of the WAL file covers every transaction committed
+    before it started. When other requests are in flight (``busy()``) the
+    fsync runs in a worker thread and everything committed meanwhile shares
+    the next one; a request alone syncs on the event loop itself, which saves
+    two thread hand-offs and delays no one. A failed fsync fails every waiter
+    of its batch.
+    """
+
+    def __init__(
+        self,
+        wal_path: Path,
+        committed: Callable[[], int],
+        sync: Callable[[int], None] = SYNC_FILE,
+        busy: Callable[[], bool] = lambda: True,
+    ) -> None:
+        # O_RDWR: Windows flushes only handles opened for writing.
+        self._fd = os.open(wal_path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        self._committed = committed
+        self._sync = sync
+        self.busy = busy
+        self.durable = 0  # every transaction up to this number is on disk
+        self.syncs = 0
+        self._flushing: asyncio.Future[None] | None = None
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="qmt-sim-fsync")
+
+    async def wait(self, upto: int) -> None:
+        while self.durable < upto:
+            if self._flushing is None:
+                if not self.busy():
+                    self._sync_now(self._committed())
+                    continue
+                self._flushing = asyncio.ensure_future(self._flush(self._committed()))
+            # Shielded: a client that goes away must not cancel the others' fsync.
+            await asyncio.shield(self._flushing)
+
+    def _sync_now(self, covered: int) -> None:
+        self._sync(self._fd)
+        self.syncs += 1
+        self.durable = max(self.durable, covered)
+
+    async def _flush(self, covered: int) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._executor, self._sync, self._fd)
+            self.syncs += 1
+            self.durable = max(self.durable, covered)
+        finally:
+            self._flushing = None  # done before any waiter resumes
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        os.close(self._fd)
+
+
+class Store:
+    """One SQLite connection shared by the server's threads, guarded by a lock.
+
+    ``group_commit=True`` (the server): commits are made durable by
+    ``await store.durable()`` in batches; otherwise every COMMIT syncs itself.
+    """
+
+    def __init__(self, path: str | Path, *, group_commit: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
         # isolation_level=None: we issue BEGIN/COMMIT ourselves.
@@ -178,28 +257,69 @@ class Store:
             str(self.path), check_same_thread=False, isolation_level=None, timeout=30
         )
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
+        mode = self._conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        group_commit = group_commit and str(mode).lower() == "wal"  # else COMMIT syncs itself
+        self._conn.execute(f"PRAGMA synchronous={'NORMAL' if group_commit else 'FULL'}")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA busy_timeout=30000")
+        self.commits = 0  # write transactions committed by this connection
         with self.transaction() as tx:
             tx.conn.executescript_safe(SCHEMA)
+        self._group: GroupCommit | None = None
+        if group_commit:
+            wal = self.path.with_name(self.path.name + "-wal")
+            self._group = GroupCommit(wal, lambda: self.commits)
+
+    @property
+    def group_commit(self) -> GroupCommit | None:
+        return self._group
+
+    async def durable(self) -> None:
+        """Return once every transaction committed so far is on disk."""
+        if self._group is not None and self._group.durable < self.commits:
+            await self._group.wait(self.commits)
 
     def close(self) -> None:
         with self._lock:
+            if self._group is not None:
+                self._group.close()
             self._conn.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        """A write transaction: committed (durably) on success, rolled back on error."""
+    def statement(self) -> Iterator[Tx]:
+        """One read statement on its own: atomic without BEGIN/COMMIT (autocommit)."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            yield Tx(_Conn(self._conn))
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A read-only transaction: one consistent snapshot, no write lock."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN")
             try:
-                yield Tx(_Conn(self._conn))
+                yield Tx(_Conn(conn))
+            finally:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: committed on success, rolled back on error.
+
+        Without group commit the COMMIT is durable; with it, see ``durable()``.
+        """
+        with self._lock:
+            conn = self._conn
+            changes = conn.total_changes
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(_Conn(conn))
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
+            if conn.total_changes != changes:
+                self.commits += 1
 
 
 class _Conn:
@@ -230,6 +350,9 @@ class Tx:
 
     def __init__(self, conn: _Conn) -> None:
         self.conn = conn
+        # Accounts read in this transaction: one row object per account, so an
+        # order's checks, freeze and settlement read it once (writers save it).
+        self._accounts: dict[int, Account] = {}
 
     # ---- meta -------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -247,15 +370,50 @@ class Tx:
         value = self.get_meta(key)
         return int(value) if value is not None else default
 
+    # ---- login sessions -----------------------------------------------------
+    def revoke_session(self, session_id: str, expires_at: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO revoked_sessions (session_id, expires_at) VALUES (?, ?)",
+            (session_id, expires_at),
+        )
+
+    def revoked_sessions(self, now: int) -> set[str]:
+        """Logged-out sessions whose cookies could still be presented (older ones are purged)."""
+        self.conn.execute("DELETE FROM revoked_sessions WHERE expires_at < ?", (now,))
+        rows = self.conn.all("SELECT session_id FROM revoked_sessions")
+        return {str(row["session_id"]) for row in rows}
+
     # ---- accounts -----------------------------------------------------------
     def accounts(self) -> list[Account]:
         return [Account(**dict(r)) for r in self.conn.all("SELECT * FROM accounts ORDER BY idx")]
 
-    def account(self, idx: int) -> Account:
-        row = self.conn.one("SELECT * FROM accounts WHERE idx = ?", (idx,))
+    def assets(self, idx: int) -> tuple[int, int, int | None]:
+        """Cash, frozen cash and market value of an account in one query.
+
+        The market value is None when a position has no quote yet.
+        """
+        row = self.conn.one(
+            """SELECT a.cash, a.frozen_cash, COALESCE(SUM(p.volume * m.last), 0) AS value,
+                 COUNT(p.symbol) AS held, COUNT(m.symbol) AS quoted
+               FROM accounts a
+               LEFT JOIN positions p ON p.account_idx = a.idx
+               LEFT JOIN market m ON m.symbol = p.symbol
+               WHERE a.idx = ? GROUP BY a.idx""",
+            (idx,),
+        )
         if row is None:
             raise KeyError(f"no account {idx}")
-        return Account(**dict(row))
+        value = int(row["value"]) if row["held"] == row["quoted"] else None
+        return int(row["cash"]), int(row["frozen_cash"]), value
+
+    def account(self, idx: int) -> Account:
+        account = self._accounts.get(idx)
+        if account is None:
+            row = self.conn.one("SELECT * FROM accounts WHERE idx = ?", (idx,))
+            if row is None:
+                raise KeyError(f"no account {idx}")
+            account = self._accounts[idx] = Account(**dict(row))
+        return account
 
     def insert_account(self, account: Account) -> None:
         self.conn.execute(

@@ -30,8 +30,8 @@ from .calls import (
     fan_out,
     non_empty_body,
     outer_trade_fields,
-    require_number,
     require_price,
+    require_quantity,
     require_symbol,
 )
 
@@ -60,7 +60,7 @@ def sell_stock(call: Call, ctx: Context) -> Any:
     if not symbol or price is None or shares is None:
         raise ApiError(400, "缺少必要参数: symbol, price, shares")
     symbol, price = require_symbol(symbol), require_price(price, "price")
-    shares = require_number(shares, "shares")
+    shares = require_quantity(shares, "shares")
     engine = ctx.engine
     results = fan_out(
         ctx,

@@ -7,7 +7,7 @@ the schema). Routes outside the spec (the simulator's /sim/* admin routes)
 and non-JSON answers are not checked here.
 
 The simulator answers two client mistakes with a status the real server does
-not use (qmt_sim/README.md, deviations 3 and 4): 413 for an oversize body and
+not use (qmt_sim/README.md, deviations 2 and 3): 413 for an oversize body and
 400 for a JSON login body. Those must still be the spec's ErrorResponse.
 """
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -117,3 +120,15 @@ class SimHttp:
         response = session.post("/login", data={"username": username, "password": password})
         assert response.status_code == 302, response.text
         return session
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m qmt_sim ARGS`` from the repository root, output captured."""
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run(
+        [sys.executable, "-m", "qmt_sim", *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=60,
+    )

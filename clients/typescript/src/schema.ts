@@ -1245,6 +1245,19 @@ export interface components {
                 "text/html": string;
             };
         };
+        /**
+         * @description The path matches no route: a negative `trader_index` in the path does
+         *     not match Flask's integer converter. Flask's plain `Not Found` page.
+         */
+        NoSuchRoute: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /** @example Not Found */
+                "text/html": string;
+            };
+        };
         /** @description This deployment does not serve the optional market-data routes. */
         NotServed: {
             headers: {
@@ -1474,6 +1487,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoSuchRoute"];
             500: components["responses"]["ServerError"];
         };
     };
@@ -1504,6 +1518,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NoSuchRoute"];
             500: components["responses"]["ServerError"];
         };
     };

@@ -154,7 +154,10 @@ describe("signature scheme: accounts, assets and positions", () => {
       params: { path: { trader_index: accountCount } },
     });
     assert.equal(bad.response.status, 400);
-    assert.match(bad.error?.error ?? "", /^无效的交易器索引/);
+    // The spec also lists the 404 text page (a negative index), so narrow to the JSON refusal.
+    const refusal = bad.error;
+    assert.ok(refusal !== undefined && typeof refusal !== "string");
+    assert.match(refusal.error, /^无效的交易器索引/);
   });
 
   it("GET /positions/{trader_index} answers suffixed symbols", async () => {

@@ -27,7 +27,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | PositionList | None:
+) -> ErrorResponse | PositionList | str | None:
     if response.status_code == 200:
         response_200 = PositionList.from_dict(response.json())
 
@@ -43,6 +43,10 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = response.text
+        return response_404
+
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
 
@@ -56,7 +60,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | PositionList]:
+) -> Response[ErrorResponse | PositionList | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,7 +73,7 @@ def sync_detailed(
     trader_index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorResponse | PositionList]:
+) -> Response[ErrorResponse | PositionList | str]:
     """Positions of one account.
 
      Session or signature. Volumes are in 股 (stocks) or 张 (convertible
@@ -84,7 +88,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | PositionList]
+        Response[ErrorResponse | PositionList | str]
     """
 
     kwargs = _get_kwargs(
@@ -102,7 +106,7 @@ def sync(
     trader_index: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorResponse | PositionList | None:
+) -> ErrorResponse | PositionList | str | None:
     """Positions of one account.
 
      Session or signature. Volumes are in 股 (stocks) or 张 (convertible
@@ -117,7 +121,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | PositionList
+        ErrorResponse | PositionList | str
     """
 
     return sync_detailed(
@@ -130,7 +134,7 @@ async def asyncio_detailed(
     trader_index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorResponse | PositionList]:
+) -> Response[ErrorResponse | PositionList | str]:
     """Positions of one account.
 
      Session or signature. Volumes are in 股 (stocks) or 张 (convertible
@@ -145,7 +149,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | PositionList]
+        Response[ErrorResponse | PositionList | str]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +165,7 @@ async def asyncio(
     trader_index: int,
     *,
     client: AuthenticatedClient,
-) -> ErrorResponse | PositionList | None:
+) -> ErrorResponse | PositionList | str | None:
     """Positions of one account.
 
      Session or signature. Volumes are in 股 (stocks) or 张 (convertible
@@ -176,7 +180,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | PositionList
+        ErrorResponse | PositionList | str
     """
 
     return (
