@@ -27,8 +27,10 @@ from qmt_facade.errors import (
     QMTValidationError,
     QMTWaitTimeoutError,
 )
+from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
 from qmt_facade.journal import JournalIntent, JournalOutcome, JournalResolution, OrderJournal
 from qmt_facade.plans import OrderEvent
+from qmt_facade.quotes import SHANGHAI, Bar, Tick
 from qmt_facade.records import (
     CANCELABLE_STATUSES,
     FINAL_STATUSES,
@@ -51,10 +53,13 @@ from qmt_facade.symbols import lot_size, normalize_symbol
 __all__ = [
     "CANCELABLE_STATUSES",
     "FINAL_STATUSES",
+    "SHANGHAI",
     "STATUS_NAMES",
     "Account",
     "AccountSummary",
     "AsyncQMTTradeClient",
+    "Bar",
+    "BarMap",
     "CancelAllResult",
     "CancelEntry",
     "CancelResult",
@@ -65,9 +70,11 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderJournal",
+    "OrderList",
     "OrderOutcome",
     "Portfolio",
     "Position",
+    "PositionList",
     "QMTAPIError",
     "QMTAuthenticationError",
     "QMTConnectionError",
@@ -83,6 +90,8 @@ __all__ = [
     "QMTValidationError",
     "QMTWaitTimeoutError",
     "ServerLine",
+    "Tick",
+    "TickMap",
     "TradeResult",
     "TraderResult",
     "__version__",

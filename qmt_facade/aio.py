@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Iterable
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -24,8 +24,18 @@ from qmt_facade._transport import (
     request_failed,
 )
 from qmt_facade.errors import QMTTradeClientError
+from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
 from qmt_facade.journal import JournalResolution, perform_record
-from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan, Record
+from qmt_facade.plans import (
+    DEFAULT_STRATEGY_NAME,
+    Call,
+    Emit,
+    MarketTime,
+    OrderEvent,
+    Pause,
+    Plan,
+    Record,
+)
 from qmt_facade.records import (
     Account,
     AccountSummary,
@@ -167,7 +177,7 @@ class AsyncQMTTradeClient(ClientBase):
     async def get_portfolio(self, trader_index: int | None = None) -> Portfolio:
         return await self._run(plans.get_portfolio(self._ctx, trader_index))
 
-    async def get_positions(self, trader_index: int | None = None) -> list[Position]:
+    async def get_positions(self, trader_index: int | None = None) -> PositionList:
         return await self._run(plans.get_positions(self._ctx, trader_index))
 
     async def get_account_summary(self, trader_index: int | None = None) -> AccountSummary:
@@ -252,7 +262,7 @@ class AsyncQMTTradeClient(ClientBase):
     async def get_order(self, order_id: int, trader_index: int) -> Order:
         return await self._run(plans.get_order(self._ctx, order_id, trader_index))
 
-    async def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
+    async def get_orders(self, trader_index: int, cancelable_only: bool = False) -> OrderList:
         return await self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
 
     async def find_order(self, client_order_id: str, trader_index: int) -> Order | None:
@@ -270,6 +280,29 @@ class AsyncQMTTradeClient(ClientBase):
 
     async def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
         return await self._run(plans.cancel_all(self._ctx, "sell", trader_index))
+
+    # --- market data --------------------------------------------------------
+
+    async def get_full_tick(self, symbols: str | Iterable[str]) -> TickMap:
+        """See QMTTradeClient.get_full_tick."""
+        return await self._run(plans.get_full_tick(self._ctx, symbols))
+
+    async def get_market_data(
+        self,
+        symbols: str | Iterable[str],
+        period: str = "1d",
+        start_time: MarketTime = None,
+        end_time: MarketTime = None,
+        count: int = -1,
+        fields: Iterable[str] | None = None,
+        dividend_type: str = "front",
+    ) -> BarMap:
+        """See QMTTradeClient.get_market_data."""
+        return await self._run(
+            plans.get_market_data(
+                self._ctx, symbols, period, start_time, end_time, count, fields, dividend_type
+            )
+        )
 
     # --- order lifecycle ----------------------------------------------------
 

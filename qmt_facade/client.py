@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -20,8 +20,18 @@ from qmt_facade._transport import (
     request_failed,
 )
 from qmt_facade.errors import QMTTradeClientError
+from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
 from qmt_facade.journal import JournalResolution, perform_record
-from qmt_facade.plans import DEFAULT_STRATEGY_NAME, Call, Emit, OrderEvent, Pause, Plan, Record
+from qmt_facade.plans import (
+    DEFAULT_STRATEGY_NAME,
+    Call,
+    Emit,
+    MarketTime,
+    OrderEvent,
+    Pause,
+    Plan,
+    Record,
+)
 from qmt_facade.records import (
     Account,
     AccountSummary,
@@ -182,7 +192,7 @@ class QMTTradeClient(ClientBase):
         """Assets of one account (total_asset, cash, frozen_cash, market_value, profit...)."""
         return self._run(plans.get_portfolio(self._ctx, trader_index))
 
-    def get_positions(self, trader_index: int | None = None) -> list[Position]:
+    def get_positions(self, trader_index: int | None = None) -> PositionList:
         """Positions of one account; symbols come back suffixed (``000001.SZ``)."""
         return self._run(plans.get_positions(self._ctx, trader_index))
 
@@ -282,7 +292,7 @@ class QMTTradeClient(ClientBase):
         """One order; QMTNotFoundError when the account has no such order."""
         return self._run(plans.get_order(self._ctx, order_id, trader_index))
 
-    def get_orders(self, trader_index: int, cancelable_only: bool = False) -> list[Order]:
+    def get_orders(self, trader_index: int, cancelable_only: bool = False) -> OrderList:
         """Today's orders of one account (only cancelable ones when asked)."""
         return self._run(plans.get_orders(self._ctx, trader_index, cancelable_only))
 
@@ -316,6 +326,42 @@ class QMTTradeClient(ClientBase):
     def cancel_all_sell_orders(self, trader_index: int | None = None) -> CancelAllResult:
         """Cancel every open sell order (of every account without ``trader_index``)."""
         return self._run(plans.cancel_all(self._ctx, "sell", trader_index))
+
+    # --- market data (upstream line, qmt-sim) -------------------------------
+
+    def get_full_tick(self, symbols: str | Iterable[str]) -> TickMap:
+        """The latest tick of each symbol: ``{"000001.SZ": Tick, ...}``.
+
+        ``symbols`` is one symbol, a comma-separated str or a list, in any
+        spelling ``normalize_symbol`` accepts. Keys are the server's codes;
+        symbols it has no data for are left out. A server without market
+        data raises QMTUnsupportedError (capability ``market_data``).
+        """
+        return self._run(plans.get_full_tick(self._ctx, symbols))
+
+    def get_market_data(
+        self,
+        symbols: str | Iterable[str],
+        period: str = "1d",
+        start_time: MarketTime = None,
+        end_time: MarketTime = None,
+        count: int = -1,
+        fields: Iterable[str] | None = None,
+        dividend_type: str = "front",
+    ) -> BarMap:
+        """Bars of each symbol, oldest first: ``{"000001.SZ": [Bar, ...], ...}``.
+
+        ``start_time`` / ``end_time``: a date, a datetime (naive means Beijing
+        time) or ``"YYYYMMDD"``; ``count`` -1 means every bar in the range;
+        ``fields`` limits the columns (Bar names or xtquant names; ``time`` is
+        always fetched); ``dividend_type`` is xtquant's (``none``, ``front``,
+        ``back``, ``front_ratio``, ``back_ratio``).
+        """
+        return self._run(
+            plans.get_market_data(
+                self._ctx, symbols, period, start_time, end_time, count, fields, dividend_type
+            )
+        )
 
     # --- order lifecycle (polling: the server pushes nothing) ----------------
 

@@ -36,7 +36,7 @@ from qmt_facade.errors import (
     QMTValidationError,
 )
 from qmt_facade.json_routes import JsonRoute
-from qmt_facade.plans.steps import Call, ClientContext, Plan
+from qmt_facade.plans.steps import Call, ClientContext, Plan, read
 from qmt_facade.symbols import is_convertible_bond
 
 __all__ = [
@@ -219,11 +219,11 @@ def capability_call(ctx: ClientContext, capability: Capability, call: Call) -> P
 
     Raises QMTUnsupportedError without sending once the server is known to
     lack ``capability``; learns that from the route's non-JSON 404 (safe:
-    such routes are read-only).
+    such routes are read-only, and retried like every read).
     """
     require(ctx, capability, call.action)
     try:
-        return (yield call)
+        return (yield from read(ctx, call))
     except QMTNotFoundError as exc:
         if exc.path is None:  # a JSON 404: the route exists, the thing asked for does not
             raise

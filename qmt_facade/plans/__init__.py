@@ -12,7 +12,8 @@ steps for a driver to perform. One module per domain:
 - ``cancels``: cancel_order, cancel_all;
 - ``reconcile``: what happened to a request whose answer was lost; find_order,
   reconcile_journal;
-- ``lifecycle``: wait_for_order, watch_orders.
+- ``lifecycle``: wait_for_order, watch_orders;
+- ``market_data``: get_full_tick, get_market_data (ticks and bars).
 """
 
 from qmt_facade.plans.accounts import (
@@ -25,6 +26,7 @@ from qmt_facade.plans.accounts import (
 )
 from qmt_facade.plans.cancels import cancel_all, cancel_order
 from qmt_facade.plans.lifecycle import OrderEvent, wait_for_order, watch_orders
+from qmt_facade.plans.market_data import MarketTime, get_full_tick, get_market_data
 from qmt_facade.plans.orders import get_order, get_orders
 from qmt_facade.plans.reconcile import SentOrder, find_order, reconcile_journal
 from qmt_facade.plans.session import login, logout
@@ -45,6 +47,7 @@ __all__ = [
     "Call",
     "ClientContext",
     "Emit",
+    "MarketTime",
     "OrderEvent",
     "OrderRequest",
     "Pause",
@@ -59,6 +62,8 @@ __all__ = [
     "find_order",
     "get_account_summary",
     "get_accounts",
+    "get_full_tick",
+    "get_market_data",
     "get_order",
     "get_orders",
     "get_portfolio",

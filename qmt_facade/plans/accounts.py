@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from qmt_facade.errors import QMTValidationError
+from qmt_facade.frames import PositionList
 from qmt_facade.plans.steps import Call, ClientContext, Plan, read, require_any_auth
 from qmt_facade.records import Account, AccountSummary, Portfolio, Position
 from qmt_facade.symbols import normalize_symbol
@@ -35,13 +36,13 @@ def get_portfolio(ctx: ClientContext, trader_index: int | None) -> Plan[Portfoli
     return Portfolio.from_wire(answer.portfolio)
 
 
-def get_positions(ctx: ClientContext, trader_index: int | None) -> Plan[list[Position]]:
+def get_positions(ctx: ClientContext, trader_index: int | None) -> Plan[PositionList]:
     index = _account(ctx, trader_index)
     require_any_auth(ctx, "get_positions")
     answer: wire.PositionList = yield from read(
         ctx, Call(positions_route, {"trader_index": index}, "get_positions")
     )
-    return [Position.from_wire(p) for p in answer.positions]
+    return PositionList(Position.from_wire(p) for p in answer.positions)
 
 
 def get_account_summary(ctx: ClientContext, trader_index: int | None) -> Plan[AccountSummary]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from qmt_facade.errors import QMTAPIError, QMTNotFoundError, QMTValidationError
+from qmt_facade.frames import OrderList
 from qmt_facade.plans.steps import (
     Call,
     ClientContext,
@@ -51,7 +52,7 @@ def get_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[Orde
 
 def get_orders(
     ctx: ClientContext, trader_index: int, cancelable_only: bool = False
-) -> Plan[list[Order]]:
+) -> Plan[OrderList]:
     index = validate_trader_index(trader_index)
     if not isinstance(cancelable_only, bool):
         raise QMTValidationError(
@@ -65,4 +66,4 @@ def get_orders(
     answer: list[wire.Order] = yield from read(
         ctx, Call(orders_route, {"body": body}, "get_orders")
     )
-    return [Order.from_wire(o) for o in answer]
+    return OrderList(Order.from_wire(o) for o in answer)

@@ -123,3 +123,15 @@ def _same(got: Any, want: Any) -> bool:
     if isinstance(want, float):
         return bool(abs(got - want) < 1e-6)
     return bool(got == want)
+
+
+def isolate_settings(tmp_path: Path, monkeypatch: Any) -> Path:
+    """An empty working directory (no .env) and none of this machine's QMT_* variables."""
+    from qmt_facade.config import ENV_VARS
+
+    for variable in ENV_VARS.values():
+        monkeypatch.delenv(variable, raising=False)
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder

@@ -341,6 +341,20 @@ READS = [
     ("GET", "/qmt/trade/api/portfolio/0", ["502_after", "drop_before"], "get_portfolio", (0,)),
     ("GET", "/qmt/trade/api/positions/0", ["504_after", "late"], "get_positions", (0,)),
     ("POST", "/qmt/trade/api/orders", ["drop_before", "delay"], "get_orders", (0,)),
+    (
+        "GET",
+        "/qmt/data/api/get_full_tick",
+        ["503_before", "drop_after"],
+        "get_full_tick",
+        (["000001"],),
+    ),
+    (
+        "GET",
+        "/qmt/data/api/get_market_data_ex",
+        ["late", "502_after"],
+        "get_market_data",
+        ("000001",),
+    ),
 ]
 
 

@@ -1168,6 +1168,18 @@ export interface components {
             message: string;
             results: components["schemas"]["TraderResult"][];
         };
+        /**
+         * @description xtquant's price adjustment of bars (`front` = 前复权).
+         * @default front
+         * @enum {string}
+         */
+        DividendType: "none" | "front" | "back" | "front_ratio" | "back_ratio";
+        /**
+         * @description `get_market_data_ex` answer form: `0` columns, `1` rows.
+         * @default 0
+         * @enum {string}
+         */
+        BarAnswerForm: "0" | "1";
         MarketDataResponse: {
             /** @example success */
             status: string;
@@ -1866,7 +1878,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ticks keyed by symbol. */
+            /**
+             * @description xtquant's snapshot per suffixed symbol (`lastPrice`, `open`, `high`,
+             *     `low`, `lastClose`, `volume`, `amount`, `askPrice`/`askVol`/
+             *     `bidPrice`/`bidVol` (five levels each), `time` in ms, `timetag`
+             *     `YYYYMMDD hh:mm:ss` and its copy `timeFmt`, ...). A code without a
+             *     snapshot is `{}`; unknown codes are left out; a wrong suffix is
+             *     answered under the right one.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1888,20 +1907,32 @@ export interface operations {
                 stock_list: components["parameters"]["StockList"];
                 /** @description Bar period, e.g. `1d`, `1m`, `5m`. */
                 period?: string;
-                /** @description First bar, `YYYYMMDD` or `YYYYMMDDhhmmss`. */
+                /** @description First bar, `YYYYMMDD` or `YYYYMMDDhhmmss` (default 60 days before the server's date). */
                 start_time?: string;
-                /** @description Last bar, `YYYYMMDD` or `YYYYMMDDhhmmss`. */
+                /** @description Last bar, `YYYYMMDD` or `YYYYMMDDhhmmss` (default the server's date). */
                 end_time?: string;
-                /** @description How many bars at most, the latest (-1 = all). */
+                /**
+                 * @description How many bars at most, counted back from `end_time` (-1 = all).
+                 *     Must be an integer: `abc` is a 500 (`invalid literal for int()`).
+                 */
                 count?: number;
-                /** @description Comma-separated fields, e.g. `close,volume`; empty means all. */
+                /**
+                 * @description Comma-separated xtquant bar fields (`time`, `open`, `high`, `low`,
+                 *     `close`, `volume`, `amount`, `settelementPrice` (sic),
+                 *     `openInterest`, `preClose`, `suspendFlag`); empty means all.
+                 *     `timeFmt` is added only when `time` is among them.
+                 */
                 field_list?: string;
-                /** @description Price adjustment (xtquant's `dividend_type`). */
-                dividend_type?: string;
-                /** @description `true` fills gaps; any other value means false. */
+                /** @description Price adjustment, as xtquant names it. */
+                dividend_type?: components["schemas"]["DividendType"];
+                /** @description `true` fills gaps with the previous bar; any other value means false. */
                 fill_data?: string;
-                /** @description Exactly `1` selects the row form (a list of objects per symbol). */
-                json?: string;
+                /**
+                 * @description Answer form: exactly `1` selects the row form
+                 *     (`{code: [{field: value, ...}]}`); anything else the column form
+                 *     (`{code: {"columns": [...], "index": [...], "data": [[...]]}}`).
+                 */
+                json?: components["schemas"]["BarAnswerForm"];
             };
             header?: never;
             path?: never;
@@ -1909,7 +1940,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Bars keyed by symbol. */
+            /**
+             * @description Bars keyed by suffixed symbol, in the form `json` selects. Every
+             *     value is a float (`time` in ms and `volume` included). `index`
+             *     (column form) holds the bar dates as `YYYYMMDD`; `timeFmt` is the
+             *     date of `time` in the server's local timezone, a day early on a
+             *     host that is not on Beijing time. A code with no data comes back
+             *     as `[]` or empty lists; unknown codes are left out.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -4,10 +4,12 @@ from .account import Account
 from .account_list import AccountList
 from .allin_request import AllinRequest
 from .allin_response import AllinResponse
+from .bar_answer_form import BarAnswerForm
 from .cancel_all_entry import CancelAllEntry
 from .cancel_all_request import CancelAllRequest
 from .cancel_all_response import CancelAllResponse
 from .cancel_result import CancelResult
+from .dividend_type import DividendType
 from .error_response import ErrorResponse
 from .login_form import LoginForm
 from .market_data_response import MarketDataResponse
@@ -43,10 +45,12 @@ __all__ = (
     "AccountList",
     "AllinRequest",
     "AllinResponse",
+    "BarAnswerForm",
     "CancelAllEntry",
     "CancelAllRequest",
     "CancelAllResponse",
     "CancelResult",
+    "DividendType",
     "ErrorResponse",
     "LoginForm",
     "MarketDataResponse",

@@ -5,6 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.bar_answer_form import BarAnswerForm
+from ...models.dividend_type import DividendType
 from ...models.error_response import ErrorResponse
 from ...models.market_data_response import MarketDataResponse
 from ...types import UNSET, Response, Unset
@@ -18,9 +20,9 @@ def _get_kwargs(
     end_time: str | Unset = UNSET,
     count: int | Unset = -1,
     field_list: str | Unset = UNSET,
-    dividend_type: str | Unset = "front",
+    dividend_type: DividendType | Unset = UNSET,
     fill_data: str | Unset = "true",
-    json: str | Unset = "0",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -37,11 +39,19 @@ def _get_kwargs(
 
     params["field_list"] = field_list
 
-    params["dividend_type"] = dividend_type
+    json_dividend_type: str | Unset = UNSET
+    if not isinstance(dividend_type, Unset):
+        json_dividend_type = dividend_type.value
+
+    params["dividend_type"] = json_dividend_type
 
     params["fill_data"] = fill_data
 
-    params["json"] = json
+    json_json: str | Unset = UNSET
+    if not isinstance(json, Unset):
+        json_json = json.value
+
+    params["json"] = json_json
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -107,9 +117,9 @@ def sync_detailed(
     end_time: str | Unset = UNSET,
     count: int | Unset = -1,
     field_list: str | Unset = UNSET,
-    dividend_type: str | Unset = "front",
+    dividend_type: DividendType | Unset = UNSET,
     fill_data: str | Unset = "true",
-    json: str | Unset = "0",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
 
@@ -126,10 +136,10 @@ def sync_detailed(
         start_time (str | Unset):
         end_time (str | Unset):
         count (int | Unset):  Default: -1.
-        field_list (str | Unset):
-        dividend_type (str | Unset):  Default: 'front'.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
         fill_data (str | Unset):  Default: 'true'.
-        json (str | Unset):  Default: '0'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,9 +177,9 @@ def sync(
     end_time: str | Unset = UNSET,
     count: int | Unset = -1,
     field_list: str | Unset = UNSET,
-    dividend_type: str | Unset = "front",
+    dividend_type: DividendType | Unset = UNSET,
     fill_data: str | Unset = "true",
-    json: str | Unset = "0",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
@@ -186,10 +196,10 @@ def sync(
         start_time (str | Unset):
         end_time (str | Unset):
         count (int | Unset):  Default: -1.
-        field_list (str | Unset):
-        dividend_type (str | Unset):  Default: 'front'.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
         fill_data (str | Unset):  Default: 'true'.
-        json (str | Unset):  Default: '0'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,9 +232,9 @@ async def asyncio_detailed(
     end_time: str | Unset = UNSET,
     count: int | Unset = -1,
     field_list: str | Unset = UNSET,
-    dividend_type: str | Unset = "front",
+    dividend_type: DividendType | Unset = UNSET,
     fill_data: str | Unset = "true",
-    json: str | Unset = "0",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> Response[ErrorResponse | MarketDataResponse | str]:
     """OPTIONAL. Bars of each symbol.
 
@@ -241,10 +251,10 @@ async def asyncio_detailed(
         start_time (str | Unset):
         end_time (str | Unset):
         count (int | Unset):  Default: -1.
-        field_list (str | Unset):
-        dividend_type (str | Unset):  Default: 'front'.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
         fill_data (str | Unset):  Default: 'true'.
-        json (str | Unset):  Default: '0'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -280,9 +290,9 @@ async def asyncio(
     end_time: str | Unset = UNSET,
     count: int | Unset = -1,
     field_list: str | Unset = UNSET,
-    dividend_type: str | Unset = "front",
+    dividend_type: DividendType | Unset = UNSET,
     fill_data: str | Unset = "true",
-    json: str | Unset = "0",
+    json: BarAnswerForm | Unset = UNSET,
 ) -> ErrorResponse | MarketDataResponse | str | None:
     """OPTIONAL. Bars of each symbol.
 
@@ -299,10 +309,10 @@ async def asyncio(
         start_time (str | Unset):
         end_time (str | Unset):
         count (int | Unset):  Default: -1.
-        field_list (str | Unset):
-        dividend_type (str | Unset):  Default: 'front'.
+        field_list (str | Unset):  Example: time,open,high,low,close,volume.
+        dividend_type (DividendType | Unset): xtquant's price adjustment of bars (`front` = 前复权).
         fill_data (str | Unset):  Default: 'true'.
-        json (str | Unset):  Default: '0'.
+        json (BarAnswerForm | Unset): `get_market_data_ex` answer form: `0` columns, `1` rows.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
