@@ -10,7 +10,8 @@ works too.
 
 __version__ = "0.1.0"
 
-from qmt_facade.aio import AsyncQMTTradeClient
+from typing import TYPE_CHECKING, Any
+
 from qmt_facade.client import QMTTradeClient
 from qmt_facade.errors import (
     QMTAPIError,
@@ -49,6 +50,20 @@ from qmt_facade.records import (
 )
 from qmt_facade.server_lines import Capability, ServerLine
 from qmt_facade.symbols import lot_size, normalize_symbol
+
+if TYPE_CHECKING:
+    from qmt_facade.aio import AsyncQMTTradeClient
+
+
+def __getattr__(name: str) -> Any:
+    # The async client brings asyncio and aiohttp: loaded when first named,
+    # so that a blocking client's `import qmt_facade` does without them.
+    if name == "AsyncQMTTradeClient":
+        from qmt_facade.aio import AsyncQMTTradeClient
+
+        return AsyncQMTTradeClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CANCELABLE_STATUSES",

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -173,6 +174,20 @@ class ClientSettings:
             "headers": {"User-Agent": USER_AGENT},
         }
 
+    def adopt(self, http: httpx.Client | httpx.AsyncClient, inspect: Callable[..., Any]) -> None:
+        """Give a caller's httpx client the settings ``httpx_options`` gives the facade's own.
+
+        Its transport, limits, proxies, TLS settings and other hooks stay the
+        caller's; ``inspect`` (the client's answer hook) runs after theirs.
+        """
+        options = self.httpx_options()
+        http.base_url = options["base_url"]
+        http.auth = options["auth"]
+        http.timeout = options["timeout"]
+        http.follow_redirects = options["follow_redirects"]
+        http.headers.update(options["headers"])
+        http.event_hooks["response"].append(inspect)
+
     def describe(self, cls_name: str, ctx: ClientContext) -> str:
         auth = "signature" if ctx.signed else "session" if ctx.logged_in else "none"
         line = ctx.server_line.value if ctx.server_line is not None else "auto"
@@ -197,7 +212,7 @@ class ClientBase:
 
     Settings come from the arguments, else the environment, else ``env_file``,
     else the defaults (``qmt_facade.config``). ``max_retries``,
-    ``reconcile_window`` and ``journal`` are arguments only.
+    ``reconcile_window``, ``journal`` and ``http_client`` are arguments only.
     """
 
     def __init__(
@@ -213,6 +228,7 @@ class ClientBase:
         max_retries: int = DEFAULT_MAX_RETRIES,
         reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
         journal: str | os.PathLike[str] | OrderJournal | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
         arguments = {
             "base_url": base_url,
@@ -243,11 +259,16 @@ class ClientBase:
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
-        self._open_http()
+        self._owns_http = http_client is None
+        self._open_http(http_client)
 
-    def _open_http(self) -> None:
-        """Create the client's httpx client (blocking or asyncio) and hand it to ``_api``."""
+    def _open_http(self, given: Any) -> None:
+        """Create (or adopt ``given``) the client's httpx client and hand it to ``_api``."""
         raise NotImplementedError
+
+    def _refuse_http_client(self, given: object, expected: type) -> QMTValidationError:
+        rule = f"must be an {expected.__module__}.{expected.__name__} or None"
+        return _refuse("http_client", type(given).__name__, rule)
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str], **arguments: Any) -> Self:

@@ -70,15 +70,24 @@ class QMTTradeClient(ClientBase):
     ``reconcile_window`` (seconds, default 5): how long an order whose answer
     was lost is looked for in ``get_orders``. ``journal``: a SQLite file that
     records every order's intent before it is sent and its outcome after
-    (``client.journal``, ``reconcile_journal()``).
+    (``client.journal``, ``reconcile_journal()``). ``http_client``: an
+    ``httpx.Client`` of yours to send through (your transport, proxies, TLS
+    settings); the facade sets its base_url, auth, timeout, redirects and
+    User-Agent, adds its answer hook, and never closes it.
     """
 
     _http: httpx.Client
 
-    def _open_http(self) -> None:
-        self._http = httpx.Client(
-            **self._settings.httpx_options(), event_hooks={"response": [self._inspect_answer]}
-        )
+    def _open_http(self, given: Any) -> None:
+        if given is None:
+            self._http = httpx.Client(
+                **self._settings.httpx_options(), event_hooks={"response": [self._inspect_answer]}
+            )
+        elif isinstance(given, httpx.Client):
+            self._settings.adopt(given, self._inspect_answer)
+            self._http = given
+        else:
+            raise self._refuse_http_client(given, httpx.Client)
         self._api.set_httpx_client(self._http)
 
     # --- plumbing ---------------------------------------------------------
@@ -153,8 +162,12 @@ class QMTTradeClient(ClientBase):
         return True
 
     def close(self) -> None:
-        """Close the connection pool (and a journal opened from a path); the client is done."""
-        self._http.close()
+        """Close the connection pool (and a journal opened from a path); the client is done.
+
+        An ``http_client`` you gave stays open: it is yours to close.
+        """
+        if self._owns_http:
+            self._http.close()
         self._close_journal()
 
     def __enter__(self) -> QMTTradeClient:

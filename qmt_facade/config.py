@@ -31,8 +31,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import yaml
-from dotenv import dotenv_values
 
 from qmt_facade.errors import QMTValidationError
 from qmt_facade.server_lines import ServerLine, parse_server_line
@@ -130,6 +128,8 @@ def _read_env_file(env_file: str | os.PathLike[str] | None) -> tuple[dict[str, s
                 rule=rule,
             )
         return {}, ""
+    from dotenv import dotenv_values  # only where a .env file exists (import cost)
+
     values = dotenv_values(path, encoding="utf-8")
     wanted = set(ENV_VARS.values())
     found = {k: v for k, v in values.items() if k in wanted and v}
@@ -194,6 +194,8 @@ def load_config_file(path: str | os.PathLike[str], client_id: str | None = None)
     other keys are ignored. In a plain client file an unknown key is an
     error (a typo must not go unnoticed).
     """
+    import yaml  # only for a config file: ~10 ms that `import qmt_facade` need not pay
+
     shown = os.fspath(path)
     try:
         with open(path, encoding="utf-8") as stream:

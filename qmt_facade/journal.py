@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -122,6 +121,8 @@ class OrderJournal:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
+        import sqlite3  # with the first journal: `import qmt_facade` does without it
+
         self.path = Path(path)
         self._lock = threading.Lock()
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE).
@@ -257,6 +258,8 @@ def perform_record(
     """
     if journal is None:
         return None
+    import sqlite3  # already loaded by the journal: a dictionary lookup
+
     try:
         journal.record(entry)
     except sqlite3.IntegrityError:

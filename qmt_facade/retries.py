@@ -14,12 +14,14 @@ asyncio client sleep their own way under one policy.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
-import tenacity
 
 from qmt_facade.errors import QMTAPIError, QMTConnectionError, QMTValidationError
+
+if TYPE_CHECKING:
+    import tenacity
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -53,6 +55,8 @@ class RetryPolicy:
 
     def retrying(self) -> tenacity.Retrying:
         """A fresh tenacity controller for one read (its statistics are per call)."""
+        import tenacity  # only after a read failed: most processes never need it
+
         return tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.max_retries + 1),
             wait=tenacity.wait_exponential_jitter(

@@ -28,7 +28,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
-import tenacity
 
 from qmt_facade.clock import ServerClock
 from qmt_facade.errors import QMTAuthenticationError, QMTTradeClientError
@@ -177,6 +176,8 @@ def read(ctx: ClientContext, call: Call) -> Plan[Any]:
         if ctx.retry.max_retries == 0 or not is_retryable_read(error):
             raise
         first_failure = error
+    import tenacity  # imported once a read failed, not by `import qmt_facade`
+
     retrying = ctx.retry.retrying()
     retrying.begin()
     state = tenacity.RetryCallState(retrying, fn=None, args=(), kwargs={})

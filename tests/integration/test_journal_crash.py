@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fault_proxy import FaultProxy
 
 from qmt_facade import QMTTradeClient
@@ -33,6 +34,25 @@ client = QMTTradeClient(
 client.buy("000001", price=9.7, shares=100, trader_index=0, client_order_id=client_order_id)
 print("the call returned", flush=True)  # never reached: the proxy holds the request
 """
+# The async client writes the journal on a worker thread: the intent must
+# still be on disk before the request leaves.
+ASYNC_CHILD = """
+import asyncio, sys
+from qmt_facade import AsyncQMTTradeClient
+
+base_url, client_id, secret_key, journal, client_order_id = sys.argv[1:6]
+
+async def main():
+    client = AsyncQMTTradeClient(
+        base_url, client_id, secret_key, timeout=120, journal=journal, server_line="main"
+    )
+    await client.buy(
+        "000001", price=9.7, shares=100, trader_index=0, client_order_id=client_order_id
+    )
+    print("the call returned", flush=True)  # never reached: the proxy holds the request
+
+asyncio.run(main())
+"""
 
 
 def _wait_for(proxy: FaultProxy, client_order_id: str, forwarded: bool) -> dict[str, Any]:
@@ -48,7 +68,8 @@ def _wait_for(proxy: FaultProxy, client_order_id: str, forwarded: bool) -> dict[
     raise AssertionError(f"{client_order_id} never reached the proxy")
 
 
-def test_kill_9_between_intent_and_answer(tmp_path: Path) -> None:
+@pytest.mark.parametrize("child_code", [CHILD, ASYNC_CHILD], ids=["sync", "async"])
+def test_kill_9_between_intent_and_answer(tmp_path: Path, child_code: str) -> None:
     journal_path = tmp_path / "orders.sqlite3"
     with SimulatorProcess(tmp_path / "sim") as sim, FaultProxy(sim.base_url) as proxy:
         proxy.configure(
@@ -67,7 +88,7 @@ def test_kill_9_between_intent_and_answer(tmp_path: Path) -> None:
                 [
                     sys.executable,
                     "-c",
-                    CHILD,
+                    child_code,
                     proxy.base_url,
                     sim.client_id,
                     sim.secret_key,

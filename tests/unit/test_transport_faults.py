@@ -46,7 +46,9 @@ COID = "unit-coid-1"
 
 @pytest.fixture
 def mock() -> Iterator[respx.MockRouter]:
-    with respx.mock(assert_all_called=False) as router:
+    # using="httpx": routes are matched in httpx itself, whatever the transport
+    # (the async client sends through aiohttp, which respx's default does not see).
+    with respx.mock(assert_all_called=False, using="httpx") as router:
         yield router
 
 
