@@ -47,7 +47,7 @@ from qmt_facade.records import (
     TradeResult,
 )
 from qmt_facade.server_lines import ServerLine
-from qmt_facade.transports import aiohttp_transport
+from qmt_facade.transports import FacadeAsyncHttpxClient, aiohttp_transport
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -73,7 +73,7 @@ class AsyncQMTTradeClient(ClientBase):
 
     def _open_http(self, given: Any) -> None:
         if given is None:
-            self._http = httpx.AsyncClient(
+            self._http = FacadeAsyncHttpxClient(
                 **self._settings.httpx_options(),
                 event_hooks={"response": [self._inspect_answer]},
                 transport=aiohttp_transport(),

@@ -43,6 +43,7 @@ from qmt_facade.records import (
     TradeResult,
 )
 from qmt_facade.server_lines import ServerLine
+from qmt_facade.transports import FacadeHttpxClient
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -80,7 +81,7 @@ class QMTTradeClient(ClientBase):
 
     def _open_http(self, given: Any) -> None:
         if given is None:
-            self._http = httpx.Client(
+            self._http = FacadeHttpxClient(
                 **self._settings.httpx_options(), event_hooks={"response": [self._inspect_answer]}
             )
         elif isinstance(given, httpx.Client):

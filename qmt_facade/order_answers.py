@@ -28,6 +28,7 @@ from qmt_facade.records import CancelAllResult, CancelEntry, OrderOutcome, Trade
 __all__ = ["Sent", "read_cancel_all_answer", "read_trade_answer"]
 
 _SHOWN_CHARS: Final = 60
+_ABSENT: Final = object()
 
 
 @attrs.frozen
@@ -67,11 +68,13 @@ class _Reader:
         self, data: Mapping[str, Any], key: str, kind: type, where: str, expected: bool = True
     ) -> Any:
         """``data[key]`` as ``kind`` (str, int, float or bool), or None with a warning."""
-        if key not in data:
+        value = data.get(key, _ABSENT)
+        if type(value) is kind and (kind is not float or math.isfinite(value)):  # type: ignore[arg-type]
+            return value  # the common case: the server sent the type the protocol says
+        if value is _ABSENT:
             if expected:
                 self.absent(where + key)
             return None
-        value = data[key]
         if value is None:
             return None
         converted = _convert(value, kind)
@@ -108,7 +111,7 @@ def _convert(value: object, kind: type) -> Any:
 def _outcome(reader: _Reader, data: object, where: str) -> OrderOutcome | None:
     if data is None:
         return None
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         reader.unreadable(where.rstrip("."), data)
         return None
     success = reader.field(data, "success", bool, where)
@@ -163,7 +166,7 @@ def _trader_results(
     results: list[TraderResult] = []
     for position, item in enumerate(_entries(reader, payload)):
         where = f"results[{position}]."
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             reader.unreadable(where.rstrip("."), item)
             index = chosen if chosen is not None else position
             results.append(TraderResult(trader_index=index, status="unknown", result=None))
@@ -184,7 +187,7 @@ def _trader_results(
 
 
 def _as_object(reader: _Reader, payload: object) -> Mapping[str, Any]:
-    if isinstance(payload, Mapping):
+    if type(payload) is dict or isinstance(payload, Mapping):
         return payload
     reader.unreadable("(应答)", payload)
     return {}

@@ -96,7 +96,15 @@ def _split_text(symbol: str) -> tuple[str, str | None]:
 
 def normalize_symbol(symbol: str) -> str:
     """Return ``CODE.EX``; an exchange given by the caller is kept as given."""
-    code, exchange = split_symbol(symbol)
+    if type(symbol) is str:
+        return _normalize_text(symbol)
+    code, exchange = split_symbol(symbol)  # raises: not a str
+    return f"{code}.{exchange or infer_exchange(code)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_text(symbol: str) -> str:
+    code, exchange = _split_text(symbol)
     return f"{code}.{exchange or infer_exchange(code)}"
 
 

@@ -77,12 +77,16 @@ def _as_int(value: object) -> int | None:
     numbers.Integral also admits numpy integers, common in strategy code.
     A float such as 500.0 is refused rather than silently truncated.
     """
+    if type(value) is int:  # the common case, without the ABC check below
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return None
     return int(value)
 
 
 def _as_real(value: object, field: str, rule: str, prefix: str | None = None) -> float:
+    if type(value) is float and math.isfinite(value):  # the common case, without the ABC check
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise _fail(field, value, f"{rule} (got {type(value).__name__})", prefix)
     try:

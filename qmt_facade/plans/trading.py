@@ -456,7 +456,8 @@ def check_trade(result: TradeResult, action: str, requested_shares: int | None) 
     the answer does not tell (no ``result``, an unreadable answer) may hold
     a live order, so the result is returned with a warning instead.
     """
-    if result.results and not result.placed and not result.unknown:
+    placed, unknown = result.placed, result.unknown
+    if result.results and not placed and not unknown:
         reasons = "; ".join(f"账户{r.trader_index}: {r.reason}" for r in result.results)
         raise QMTOrderRejectedError(
             f"{action} 未下单，没有任何账户委托成功 — {reasons}",
@@ -464,13 +465,14 @@ def check_trade(result: TradeResult, action: str, requested_shares: int | None) 
             server_message=result.message,
         )
     warnings = list(result.warnings)
-    warnings += [f"账户{r.trader_index} 未下单: {r.reason}" for r in result.rejected]
+    if len(placed) < len(result.results):
+        warnings += [f"账户{r.trader_index} 未下单: {r.reason}" for r in result.rejected]
     check_first = "委托是否已下达不明，请先用 get_orders 核对，不要直接重发"
-    warnings += [f"账户{r.trader_index} {check_first}（{r.reason}）" for r in result.unknown]
+    warnings += [f"账户{r.trader_index} {check_first}（{r.reason}）" for r in unknown]
     if not result.results:
         warnings.append(f"服务器没有返回任何账户的结果: {check_first}")
     if requested_shares is not None:
-        for r in result.placed:
+        for r in placed:
             placed_num = r.result.order_num if r.result is not None else None
             if placed_num is not None and placed_num < requested_shares:
                 warnings.append(
@@ -479,6 +481,8 @@ def check_trade(result: TradeResult, action: str, requested_shares: int | None) 
                 )
     for warning in warnings:
         logger.warning("%s: %s", action, warning)
+    if len(warnings) == len(result.warnings):
+        return result  # nothing to add (the common case)
     return attrs.evolve(result, warnings=warnings)
 
 

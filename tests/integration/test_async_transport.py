@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fault_proxy import FaultProxy
+from httpx_aiohttp import AiohttpTransport
 
 from qmt_facade import (
     AsyncQMTTradeClient,
@@ -29,7 +30,6 @@ from qmt_facade import (
     QMTTradeClient,
     QMTValidationError,
 )
-from qmt_facade.transports import ClassifiedTransport
 from qmt_sim.testing import SimulatorProcess
 
 ORDER_ROUTE = "/qmt/trade/api/outer/trade/"
@@ -89,7 +89,7 @@ async def test_the_default_transport_is_aiohttp_and_keeps_httpx_settings(
     async with AsyncQMTTradeClient(
         sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key, timeout=7.5
     ) as client:
-        assert isinstance(client._http._transport, ClassifiedTransport)
+        assert isinstance(client._http._transport, AiohttpTransport)
         sent: list[httpx.Request] = []
 
         async def record(request: httpx.Request) -> None:
@@ -103,6 +103,16 @@ async def test_the_default_transport_is_aiohttp_and_keeps_httpx_settings(
         assert headers["X-Client-ID"] == sim.client_id and len(headers["X-Signature"]) == 64
         assert headers["User-Agent"].startswith("qmt-facade/")
         assert sent[0].extensions["timeout"] == httpx.Timeout(7.5).as_dict()
+
+
+async def test_a_signed_query_reaches_the_server_as_signed(sim: SimulatorProcess) -> None:
+    # httpx encodes the comma of stock_list as %2C and signs that; aiohttp
+    # would re-quote it to "," unless told the URL is already encoded.
+    async with AsyncQMTTradeClient(
+        sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key
+    ) as client:
+        ticks = await client.get_full_tick(["000001", "600000"])
+    assert sorted(ticks) == ["000001.SZ", "600000.SH"]
 
 
 async def test_a_refused_port_is_not_sent() -> None:
@@ -227,7 +237,7 @@ async def test_a_given_httpx_async_client_is_used_and_left_open(sim: SimulatorPr
             sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key, http_client=given
         ) as client:
             assert client._http is given
-            assert not isinstance(given._transport, ClassifiedTransport)
+            assert not isinstance(given._transport, AiohttpTransport)
             assert (await client.get_portfolio(0)).total_asset > 0
             placed = await client.buy("000001", price=9.63, shares=100, trader_index=0)
             assert len(placed.order_ids) == 1
