@@ -67,40 +67,58 @@ def _cpu_us_per_call(fn: Callable[[], Any], calls: int) -> float:
     return (time.process_time() - start) / calls * 1e6
 
 
+def _operations(client: Any) -> dict[str, Callable[[], Any]]:
+    if isinstance(client, RawHttpxClient):
+        return {
+            "get_portfolio": lambda: client.get_portfolio(0),
+            "buy": lambda: client.buy("000001", 9.5, 100, 0),
+        }
+    return {
+        "get_portfolio": lambda: client.get_portfolio(0),
+        "buy": lambda: client.buy("000001", price=9.5, shares=100, trader_index=0),
+    }
+
+
 def measure(calls: int, reps: int) -> dict[str, dict[str, float]]:
-    """CPU µs per call of raw httpx and the sync facade, per operation, and their ratio."""
+    """CPU µs per call of raw httpx and the sync facade, per operation, and their ratio.
+
+    A third variant, the facade given a stock ``httpx.Client`` (``http_client=``),
+    shows the facade's own code alone: its ratio leaves out the per-request
+    work the facade's own httpx client saves (``qmt_facade.transports``).
+    """
     transport = httpx.MockTransport(_answer)
     raw = RawHttpxClient("http://qmt.invalid", "bench", "bench-secret")
     raw._http._transport = transport
     # The canned transport answers every path alike: name the line instead of probing it.
-    facade = QMTTradeClient(
-        "http://qmt.invalid", client_id="bench", secret_key="bench-secret", server_line="main"
-    )
+    options: dict[str, Any] = {
+        "client_id": "bench", "secret_key": "bench-secret", "server_line": "main"
+    }  # fmt: skip
+    facade = QMTTradeClient("http://qmt.invalid", **options)
     facade._http._transport = transport
-    operations = {
-        "get_portfolio": (lambda: raw.get_portfolio(0), lambda: facade.get_portfolio(0)),
-        "buy": (
-            lambda: raw.buy("000001", 9.5, 100, 0),
-            lambda: facade.buy("000001", price=9.5, shares=100, trader_index=0),
-        ),
-    }
+    stock_http = httpx.Client(transport=transport)
+    stock = QMTTradeClient("http://qmt.invalid", **options, http_client=stock_http)
+    variants = {"raw": raw, "facade": facade, "stock": stock}
     results = {}
-    for op, (raw_fn, facade_fn) in operations.items():
-        for fn in (raw_fn, facade_fn):  # warm-up
+    for op in ("get_portfolio", "buy"):
+        fns = {name: _operations(client)[op] for name, client in variants.items()}
+        for fn in fns.values():  # warm-up
             for _ in range(calls // 10):
                 fn()
-        raw_samples, facade_samples = [], []
-        for _ in range(reps):  # interleaved, so a noisy moment hits both alike
-            raw_samples.append(_cpu_us_per_call(raw_fn, calls))
-            facade_samples.append(_cpu_us_per_call(facade_fn, calls))
-        raw_us = statistics.median(raw_samples)
-        facade_us = statistics.median(facade_samples)
+        samples: dict[str, list[float]] = {name: [] for name in fns}
+        for _ in range(reps):  # interleaved, so a noisy moment hits every variant alike
+            for name, fn in fns.items():
+                samples[name].append(_cpu_us_per_call(fn, calls))
+        raw_us, facade_us, stock_us = (statistics.median(samples[n]) for n in variants)
         results[op] = {
             "raw_us": raw_us,
             "facade_us": facade_us,
             "added_us": facade_us - raw_us,
             "ratio": facade_us / raw_us,
+            "stock_httpx_facade_us": stock_us,
+            "stock_httpx_ratio": stock_us / raw_us,
         }
     raw.close()
     facade.close()
+    stock.close()
+    stock_http.close()
     return results

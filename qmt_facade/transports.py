@@ -132,7 +132,13 @@ def _aiohttp_transport_class() -> type[httpx.AsyncBaseTransport]:
     import aiohttp
     import yarl
     from httpx_aiohttp import AiohttpTransport
-    from httpx_aiohttp.transport import AiohttpResponseStream
+
+    @functools.cache
+    def client_timeout(
+        connect: float | None, read: float | None, pool: float | None
+    ) -> aiohttp.ClientTimeout:
+        # httpx's write timeout has no aiohttp counterpart; pool waits count as connecting.
+        return aiohttp.ClientTimeout(sock_connect=connect, sock_read=read, connect=pool)
 
     class QMTAiohttpTransport(AiohttpTransport):
         def __init__(self) -> None:
@@ -169,10 +175,8 @@ def _aiohttp_transport_class() -> type[httpx.AsyncBaseTransport]:
                     allow_redirects=False,
                     auto_decompress=False,  # httpx decodes, as for its own transports
                     compress=False,
-                    timeout=aiohttp.ClientTimeout(
-                        sock_connect=timeout.get("connect"),
-                        sock_read=timeout.get("read"),
-                        connect=timeout.get("pool"),
+                    timeout=client_timeout(
+                        timeout.get("connect"), timeout.get("read"), timeout.get("pool")
                     ),
                     server_hostname=request.extensions.get("sni_hostname"),
                 )
@@ -187,7 +191,7 @@ def _aiohttp_transport_class() -> type[httpx.AsyncBaseTransport]:
             return httpx.Response(
                 status_code=response.status,
                 headers=response.raw_headers,
-                stream=_ClassifiedStream(AiohttpResponseStream(response), request),
+                stream=_AnswerBody(response, request),
                 request=request,
                 extensions=extensions,
             )
@@ -195,25 +199,29 @@ def _aiohttp_transport_class() -> type[httpx.AsyncBaseTransport]:
     return QMTAiohttpTransport
 
 
-class _ClassifiedStream(httpx.AsyncByteStream):
-    """The answer's body: a failure while reading it always comes after the request left."""
+class _AnswerBody(httpx.AsyncByteStream):
+    """An aiohttp answer's body, read in one piece (the facade reads every answer whole).
 
-    def __init__(self, inner: Any, request: httpx.Request) -> None:
-        self._inner = inner
+    A failure while reading it always comes after the request left.
+    """
+
+    def __init__(self, response: Any, request: httpx.Request) -> None:
+        self._response = response  # an aiohttp.ClientResponse
         self._request = request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self._inner:
-                yield chunk
+            body: bytes = await self._response.read()
         except Exception as exc:
             error = classify_aiohttp_error(exc, self._request, answered=True)
             if error is None:
                 raise
             raise error from exc
+        if body:
+            yield body
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        await self._response.__aexit__(None, None, None)  # back to the pool, or closed
 
 
 def classify_aiohttp_error(
