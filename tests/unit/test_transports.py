@@ -11,6 +11,7 @@ documented side once the facade classifies it for an order.
 from __future__ import annotations
 
 import errno
+from typing import Any
 
 import aiohttp
 import httpx
@@ -31,51 +32,31 @@ REFUSED = OSError(errno.ECONNREFUSED, "Connection refused")
 _URL = yarl.URL(str(REQUEST.url))
 INFO = aiohttp.RequestInfo(_URL, "POST", CIMultiDictProxy(CIMultiDict()), _URL)
 
-NOT_SENT = [
-    pytest.param(aiohttp.ClientConnectorError(KEY, REFUSED), httpx.ConnectError, id="refused"),
-    pytest.param(
-        aiohttp.ClientConnectorDNSError(KEY, OSError(-2, "Name or service not known")),
-        httpx.ConnectError,
-        id="dns",
-    ),
-    pytest.param(
-        aiohttp.ClientConnectorSSLError(KEY, OSError(1, "handshake failed")),
-        httpx.ConnectError,
-        id="tls-handshake",
-    ),
-    pytest.param(
-        aiohttp.ConnectionTimeoutError("Connection timeout to host"),
-        httpx.ConnectTimeout,
-        id="connect-timeout",
-    ),
-]
-MAYBE_SENT = [
-    pytest.param(
-        aiohttp.SocketTimeoutError("Timeout on reading data from socket"),
-        httpx.ReadTimeout,
-        id="read-timeout",
-    ),
-    pytest.param(
-        aiohttp.ServerDisconnectedError("Server disconnected"),
-        httpx.RemoteProtocolError,
-        id="dropped",
-    ),
-    pytest.param(
-        aiohttp.ClientOSError(errno.ECONNRESET, "Connection reset by peer"),
-        httpx.ReadError,
-        id="reset",
-    ),
-    pytest.param(
-        aiohttp.ClientPayloadError("Response payload is not completed"),
-        httpx.ReadError,
-        id="truncated-body",
-    ),
-    pytest.param(
+DNS_FAILED = OSError(-2, "Name or service not known")
+
+
+def _cases(*rows: tuple[str, Exception, type[httpx.TransportError]]) -> list[Any]:
+    return [pytest.param(raised, expected, id=name) for name, raised, expected in rows]
+
+
+# (what happened, what aiohttp raises for it, the httpx error it must become)
+NOT_SENT = _cases(
+    ("refused", aiohttp.ClientConnectorError(KEY, REFUSED), httpx.ConnectError),
+    ("dns", aiohttp.ClientConnectorDNSError(KEY, DNS_FAILED), httpx.ConnectError),
+    ("tls", aiohttp.ClientConnectorSSLError(KEY, OSError(1, "handshake")), httpx.ConnectError),
+    ("connect-timeout", aiohttp.ConnectionTimeoutError("Connection timeout"), httpx.ConnectTimeout),
+)
+MAYBE_SENT = _cases(
+    ("read-timeout", aiohttp.SocketTimeoutError("Timeout on reading"), httpx.ReadTimeout),
+    ("dropped", aiohttp.ServerDisconnectedError("Server disconnected"), httpx.RemoteProtocolError),
+    ("reset", aiohttp.ClientOSError(errno.ECONNRESET, "Connection reset"), httpx.ReadError),
+    ("truncated-body", aiohttp.ClientPayloadError("payload is not completed"), httpx.ReadError),
+    (
+        "garbled-answer",
         aiohttp.ClientResponseError(INFO, (), status=400, message="Invalid status line"),
         httpx.RemoteProtocolError,
-        id="garbled-answer",
     ),
-]
+)
 
 
 def _order_error(error: httpx.TransportError) -> Exception:
