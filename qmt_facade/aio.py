@@ -30,6 +30,7 @@ from qmt_facade.plans import (
     DEFAULT_STRATEGY_NAME,
     Call,
     Emit,
+    Guard,
     MarketTime,
     OrderEvent,
     Pause,
@@ -112,18 +113,23 @@ class AsyncQMTTradeClient(ClientBase):
             outcome, error = await self._perform_step(step)
 
     async def _perform_step(
-        self, step: Call | Pause | Record
+        self, step: Call | Pause | Record | Guard
     ) -> tuple[Any, QMTTradeClientError | None]:
         """Do one step; an error is handed back to be thrown into the plan."""
-        if isinstance(step, Pause):
-            await asyncio.sleep(step.seconds)
-            return None, None
-        if isinstance(step, Record):
-            # A local fsync'ed SQLite write: done inline so that the intent is
-            # on disk before the request is sent.
-            return None, perform_record(self._journal, step.entry)
         try:
-            return await self._perform(step), None
+            if isinstance(step, Call):
+                return await self._perform(step), None
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+                return None, None
+            if isinstance(step, Record):
+                # A local fsync'ed SQLite write: done inline so that the intent is
+                # on disk before the request is sent.
+                return None, perform_record(self._journal, step.entry)
+            # Local guards (a lock, a SQLite file) inline; Redis off the event loop.
+            if step.network:
+                return await asyncio.to_thread(step.check), None
+            return step.check(), None
         except QMTTradeClientError as exc:
             return None, exc
 

@@ -30,7 +30,17 @@ from qmt_facade.plans.market_data import MarketTime, get_full_tick, get_market_d
 from qmt_facade.plans.orders import get_order, get_orders
 from qmt_facade.plans.reconcile import SentOrder, find_order, reconcile_journal
 from qmt_facade.plans.session import login, logout
-from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Record, Step, read
+from qmt_facade.plans.steps import (
+    Call,
+    ClientContext,
+    Emit,
+    Guard,
+    Pause,
+    Plan,
+    Record,
+    Step,
+    read,
+)
 from qmt_facade.plans.trading import (
     DEFAULT_STRATEGY_NAME,
     OrderRequest,
@@ -47,6 +57,7 @@ __all__ = [
     "Call",
     "ClientContext",
     "Emit",
+    "Guard",
     "MarketTime",
     "OrderEvent",
     "OrderRequest",
