@@ -34,7 +34,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from qmt_facade.errors import QMTTradeClientError, QMTValidationError
-from qmt_facade.risk import MINUTE, RiskLimits, check_order_counts, trading_day
+from qmt_facade.risk import MINUTE, RiskLimits, check_order_slots, trading_day
 
 __all__ = [
     "MIGRATIONS",
@@ -225,13 +225,16 @@ class OrderJournal:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.execute("DELETE FROM order_counts WHERE trading_day < ?", (day,))
-                for account in accounts:
-                    today, last_minute = self._db.execute(
-                        "SELECT COUNT(*), COALESCE(SUM(sent_at > ?), 0) FROM order_counts "
+
+                def counts(account: int) -> tuple[int, int]:
+                    last_minute, today = self._db.execute(
+                        "SELECT COALESCE(SUM(sent_at > ?), 0), COUNT(*) FROM order_counts "
                         "WHERE trader_index = ? AND trading_day = ?",
                         (server_time - MINUTE, account, day),
                     ).fetchone()
-                    check_order_counts(limits, account, int(last_minute), int(today), day, order)
+                    return int(last_minute), int(today)
+
+                check_order_slots(limits, accounts, counts, day, order)
                 if record:
                     self._db.executemany(
                         "INSERT INTO order_counts (trader_index, trading_day, sent_at) "

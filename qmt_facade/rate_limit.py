@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -47,7 +46,7 @@ from pyrate_limiter import (
 from pyrate_limiter.abstracts.algorithm import Decision, State, StateAlgorithm
 
 from qmt_facade.errors import QMTRateLimitError, QMTValidationError, safe_url
-from qmt_facade.validation import validate_non_negative, validate_positive
+from qmt_facade.validation import validate_non_negative, validate_positive, validate_section
 
 __all__ = ["BACKENDS", "RateLimit", "SlotLimiter", "limiters_for"]
 
@@ -157,22 +156,10 @@ class RateLimit:
     @classmethod
     def from_mapping(cls, values: object, source: str = "rate_limit") -> RateLimit:
         """The settings of a YAML ``rate_limit:`` section; an unknown key is an error."""
-        if not isinstance(values, Mapping):
-            rule = "must be a mapping of settings"
-            raise QMTValidationError(f"{source}: {rule}", field="rate_limit", value=None, rule=rule)
-        known = {field.name for field in attrs.fields(cls)}
-        unknown = sorted(str(key) for key in values if key not in known)
-        if unknown:
-            rule = f"known settings: {', '.join(sorted(known))}"
-            raise QMTValidationError(
-                f"{source}: unknown setting {unknown[0]!r}; {rule}",
-                field=f"rate_limit.{unknown[0]}",
-                value=None,
-                rule=rule,
-            )
-        if "max_orders_per_second" not in values:
+        settings = validate_section(cls, values, "rate_limit", source)
+        if "max_orders_per_second" not in settings:
             raise _field_error("max_orders_per_second", None, "is required")
-        return cls(**{str(k): v for k, v in values.items()})
+        return cls(**settings)
 
     def where(self) -> str:
         """The backend in words, without any secret of the Redis URL."""

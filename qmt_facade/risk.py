@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import collections
 import fnmatch
+import functools
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 import attrs
 
 from qmt_facade.errors import QMTRiskError, QMTValidationError
 from qmt_facade.quotes import SHANGHAI
 from qmt_facade.symbols import normalize_symbol
-from qmt_facade.validation import validate_positive
+from qmt_facade.validation import validate_positive, validate_section
 
 __all__ = [
     "MINUTE",
@@ -38,6 +39,7 @@ __all__ = [
     "RiskLimits",
     "check_order_counts",
     "check_order_size",
+    "check_order_slots",
     "check_position",
     "check_price_band",
     "check_symbol",
@@ -54,28 +56,25 @@ def _field_error(name: str, value: object, rule: str) -> QMTValidationError:
     return QMTValidationError(f"{field}={value!r}: {rule}", field=field, value=value, rule=rule)
 
 
-def _amount(name: str, value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        return validate_positive(value, f"risk.{name}")
-    except QMTValidationError as exc:
-        raise _field_error(name, value, exc.rule) from None
+def _amount(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A finite number > 0, or None (attrs validator: the field names itself)."""
+    if value is not None:
+        try:
+            validate_positive(value, attribute.name)
+        except QMTValidationError as exc:
+            raise _field_error(attribute.name, value, exc.rule) from None
 
 
-def _fraction(name: str, value: object) -> float | None:
-    number = _amount(name, value)
-    if number is not None and number > 1:
-        raise _field_error(name, value, "must be a fraction with 0 < x <= 1 (0.05 = 5%)")
-    return number
+def _fraction(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    _amount(instance, attribute, value)
+    if value is not None and float(value) > 1:  # type: ignore[arg-type]
+        rule = "must be a fraction with 0 < x <= 1 (0.05 = 5%)"
+        raise _field_error(attribute.name, value, rule)
 
 
-def _count(name: str, value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise _field_error(name, value, "must be an int > 0")
-    return value
+def _count(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise _field_error(attribute.name, value, "must be an int > 0")
 
 
 def _pattern(name: str, pattern: object) -> str:
@@ -116,34 +115,6 @@ def _blocked(value: object) -> tuple[str, ...]:
     return () if value is None else _patterns("blocked_symbols", value)
 
 
-def _max_order_value(value: object) -> float | None:
-    return _amount("max_order_value", value)
-
-
-def _max_order_shares(value: object) -> int | None:
-    return _count("max_order_shares", value)
-
-
-def _max_position_value(value: object) -> float | None:
-    return _amount("max_position_value", value)
-
-
-def _max_position_pct(value: object) -> float | None:
-    return _fraction("max_position_pct", value)
-
-
-def _price_band_pct(value: object) -> float | None:
-    return _fraction("price_band_pct", value)
-
-
-def _max_orders_per_minute(value: object) -> int | None:
-    return _count("max_orders_per_minute", value)
-
-
-def _max_orders_per_day(value: object) -> int | None:
-    return _count("max_orders_per_day", value)
-
-
 @attrs.frozen(kw_only=True)
 class RiskLimits:
     """Pre-trade limits, each optional (None: not checked, costs nothing).
@@ -164,33 +135,20 @@ class RiskLimits:
       (trading day in Asia/Shanghai): orders sent per account.
     """
 
-    max_order_value: float | None = attrs.field(default=None, converter=_max_order_value)
-    max_order_shares: int | None = attrs.field(default=None, converter=_max_order_shares)
-    max_position_value: float | None = attrs.field(default=None, converter=_max_position_value)
-    max_position_pct: float | None = attrs.field(default=None, converter=_max_position_pct)
+    max_order_value: float | None = attrs.field(default=None, validator=_amount)
+    max_order_shares: int | None = attrs.field(default=None, validator=_count)
+    max_position_value: float | None = attrs.field(default=None, validator=_amount)
+    max_position_pct: float | None = attrs.field(default=None, validator=_fraction)
     allowed_symbols: tuple[str, ...] | None = attrs.field(default=None, converter=_allowed)
     blocked_symbols: tuple[str, ...] = attrs.field(default=(), converter=_blocked)
-    price_band_pct: float | None = attrs.field(default=None, converter=_price_band_pct)
-    max_orders_per_minute: int | None = attrs.field(default=None, converter=_max_orders_per_minute)
-    max_orders_per_day: int | None = attrs.field(default=None, converter=_max_orders_per_day)
+    price_band_pct: float | None = attrs.field(default=None, validator=_fraction)
+    max_orders_per_minute: int | None = attrs.field(default=None, validator=_count)
+    max_orders_per_day: int | None = attrs.field(default=None, validator=_count)
 
     @classmethod
     def from_mapping(cls, values: object, source: str = "risk") -> RiskLimits:
         """The limits of a YAML ``risk:`` section; an unknown key is an error, not a typo."""
-        if not isinstance(values, Mapping):
-            rule = "must be a mapping of limits"
-            raise QMTValidationError(f"{source}: {rule}", field="risk", value=None, rule=rule)
-        known = {field.name for field in attrs.fields(cls)}
-        unknown = sorted(str(key) for key in values if key not in known)
-        if unknown:
-            rule = f"known limits: {', '.join(sorted(known))}"
-            raise QMTValidationError(
-                f"{source}: unknown limit {unknown[0]!r}; {rule}",
-                field=f"risk.{unknown[0]}",
-                value=None,
-                rule=rule,
-            )
-        return cls(**{str(k): v for k, v in values.items()})
+        return cls(**validate_section(cls, values, "risk", source))
 
     @property
     def counts_orders(self) -> bool:
@@ -307,6 +265,19 @@ def check_order_counts(
         raise risk_error("max_orders_per_day", today + 1, what, order)
 
 
+def check_order_slots(
+    limits: RiskLimits,
+    accounts: Sequence[int],
+    counts: Callable[[int], tuple[int, int]],
+    day: str,
+    order: str,
+) -> None:
+    """``check_order_counts`` for each account; ``counts(account)`` is (last 60 s, today)."""
+    for account in accounts:
+        last_minute, today = counts(account)
+        check_order_counts(limits, account, last_minute, today, day, order)
+
+
 class OrderCounter(Protocol):
     """Where the per-account order counts live (memory, or the order journal file)."""
 
@@ -332,6 +303,12 @@ class MemoryOrderCounter:
             collections.deque
         )
 
+    def _counts(self, server_time: float, account: int) -> tuple[int, int]:
+        recent = self._recent[account]
+        while recent and recent[0] <= server_time - MINUTE:
+            recent.popleft()
+        return len(recent), self._today[account]
+
     def take_order_slots(
         self,
         accounts: Sequence[int],
@@ -344,11 +321,9 @@ class MemoryOrderCounter:
         with self._lock:
             if day != self._day:
                 self._day, self._today = day, collections.Counter()
-            for account in accounts:
-                recent = self._recent[account]
-                while recent and recent[0] <= server_time - MINUTE:
-                    recent.popleft()
-                check_order_counts(limits, account, len(recent), self._today[account], day, order)
+            check_order_slots(
+                limits, accounts, functools.partial(self._counts, server_time), day, order
+            )
             if record:
                 for account in accounts:
                     self._recent[account].append(server_time)

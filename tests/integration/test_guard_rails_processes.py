@@ -101,9 +101,10 @@ def measured(arrivals: list[float]) -> tuple[float, float]:
 
 
 def two_processes_share_the_rate(
-    sim: SimulatorProcess, proxy: FaultProxy, rate_limit: dict[str, Any], label: str
+    sim: SimulatorProcess, proxy: FaultProxy, label: str, **backend: str
 ) -> None:
-    """Two strategy processes, 5 orders each, one shared budget of ``max_orders_per_second``."""
+    """Two strategy processes, 5 orders each, one shared budget of 2 orders a second."""
+    rate_limit = {"max_orders_per_second": 2, "max_wait": 30, **backend}
     proxy.reset()
     children = [
         start_child(child_settings(sim, proxy, count=5, rate_limit=rate_limit)) for _ in range(2)
@@ -126,13 +127,8 @@ def two_processes_share_the_rate(
 def test_two_processes_sharing_the_file_bucket_never_exceed_the_rate(
     sim: SimulatorProcess, proxy: FaultProxy, tmp_path: Path
 ) -> None:
-    rate_limit = {
-        "max_orders_per_second": 2,
-        "max_wait": 30,
-        "backend": "file",
-        "path": str(tmp_path / "order-rate.sqlite3"),
-    }
-    two_processes_share_the_rate(sim, proxy, rate_limit, "file backend")
+    path = str(tmp_path / "order-rate.sqlite3")
+    two_processes_share_the_rate(sim, proxy, "file backend", backend="file", path=path)
 
 
 def _redis_missing_reason() -> str | None:
@@ -190,11 +186,6 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 def test_two_processes_sharing_a_redis_bucket_never_exceed_the_rate(
     sim: SimulatorProcess, proxy: FaultProxy, redis_url: str
 ) -> None:
-    rate_limit = {
-        "max_orders_per_second": 2,
-        "max_wait": 30,
-        "backend": "redis",
-        "redis_url": redis_url,
-        "key": "redis-test",
-    }
-    two_processes_share_the_rate(sim, proxy, rate_limit, "redis backend")
+    two_processes_share_the_rate(
+        sim, proxy, "redis backend", backend="redis", redis_url=redis_url, key="redis-test"
+    )

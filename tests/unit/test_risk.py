@@ -89,7 +89,7 @@ def test_yaml_sections_and_their_typos(tmp_path: Path) -> None:
     with QMTTradeClient.from_config(config, env_file=None) as client:
         assert client.risk == settings["risk"] and client.rate_limit == settings["rate_limit"]
     config.write_text("risk:\n  max_order_valu: 1\n", encoding="utf-8")
-    with pytest.raises(QMTValidationError, match="unknown limit 'max_order_valu'"):
+    with pytest.raises(QMTValidationError, match="unknown key 'max_order_valu'"):
         load_config_file(config)
 
 
