@@ -753,7 +753,14 @@ export interface components {
             price_type?: components["schemas"]["PriceType"];
             /** @description The account; omitted = every account. */
             trader_index?: number;
-            /** @description Recorded with the order. Omitted, the server uses `外部策略`. */
+            /**
+             * @description Recorded with the order. Omitted, the server uses `外部策略`.
+             *     Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese
+             *     characters): miniQMT silently drops the rest of an order's free-text
+             *     fields (documented by 迅投 for `order_remark`; no separate limit is
+             *     published for `strategy_name`). qmt-facade writes a client order id
+             *     here as `<name>#<id>` and reads it back from `/orders`.
+             */
             strategy_name?: string;
         };
         /**
@@ -1133,7 +1140,14 @@ export interface components {
              */
             shares: number;
             price_type?: components["schemas"]["PriceType"];
-            /** @description Recorded with the order. Omitted, the server uses `Web界面`. */
+            /**
+             * @description Recorded with the order. Omitted, the server uses `Web界面`.
+             *     Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese
+             *     characters): miniQMT silently drops the rest of an order's free-text
+             *     fields (documented by 迅投 for `order_remark`; no separate limit is
+             *     published for `strategy_name`). qmt-facade writes a client order id
+             *     here as `<name>#<id>` and reads it back from `/orders`.
+             */
             strategy_name?: string;
             /** @description The account; omitted = every account. */
             trader_index?: number;
@@ -1158,7 +1172,14 @@ export interface components {
              */
             position_pct: number;
             pricetype?: components["schemas"]["PriceType"];
-            /** @description Recorded with the order. Omitted, the server uses `Web界面`. */
+            /**
+             * @description Recorded with the order. Omitted, the server uses `Web界面`.
+             *     Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese
+             *     characters): miniQMT silently drops the rest of an order's free-text
+             *     fields (documented by 迅投 for `order_remark`; no separate limit is
+             *     published for `strategy_name`). qmt-facade writes a client order id
+             *     here as `<name>#<id>` and reads it back from `/orders`.
+             */
             strategy_name?: string;
             /** @description The account; omitted = every account. */
             trader_index?: number;

@@ -41,6 +41,11 @@ class OuterTradeRequest:
                 11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
             trader_index (int | Unset): The account; omitted = every account.
             strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `外部策略`.
+                Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese
+                characters): miniQMT silently drops the rest of an order's free-text
+                fields (documented by 迅投 for `order_remark`; no separate limit is
+                published for `strategy_name`). qmt-facade writes a client order id
+                here as `<name>#<id>` and reads it back from `/orders`.
     """
 
     symbol: str
