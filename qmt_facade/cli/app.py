@@ -371,7 +371,7 @@ def _confirm_and_send(
     the server and its limits and returns what it would send, sending no order.
     """
     if dry_run:
-        output.notes.print(render.request_table(f"{title} (dry run: 不下单)", rows))
+        output.notes.print(render.request_table(title, rows))
     elif not yes:
         output.notes.print(render.request_table(title, rows))
         try:
@@ -381,7 +381,24 @@ def _confirm_and_send(
         if not confirmed:
             output.refuse("未确认: 没有发送任何请求 (not sent)", ExitCode.REFUSED)
     with _client(ctx, output, dry_run) as client, _handled(output):
-        return getattr(client, method)(**arguments)
+        result = getattr(client, method)(**arguments)
+    if dry_run:
+        _show_dry_run(output, result)
+    return result
+
+
+def _show_dry_run(output: Output, result: Any) -> NoReturn:
+    """The request the client did not send (in ``result.message``), and its client order id."""
+    payload = result.to_dict()
+    if isinstance(result, TradeResult):
+        payload["order_ids"] = result.order_ids
+    if output.as_json:
+        render.write_json(payload)
+    else:
+        output.out.print(result.message, markup=False, highlight=False, soft_wrap=True)
+        if payload.get("client_order_id"):
+            output.out.print(f"client_order_id: {payload['client_order_id']}", markup=False)
+    raise typer.Exit(int(ExitCode.OK))
 
 
 def _show_trade(output: Output, result: TradeResult) -> None:
@@ -500,7 +517,7 @@ def cancel(
     title = f"撤单 {order_id}"
     result = _confirm_and_send(ctx, output, title, rows, "cancel_order", arguments, yes, dry_run)
     output.show(result.to_dict, lambda: render.cancel_table(result))
-    if not (result.success or result.dry_run):
+    if not result.success:
         raise typer.Exit(int(ExitCode.REFUSED))
 
 
@@ -523,7 +540,7 @@ def cancel_all(
     arguments = {"trader_index": index}
     result = _confirm_and_send(ctx, output, what, rows, method, arguments, yes, dry_run)
     output.show(result.to_dict, lambda: render.cancel_all_table(result))
-    if not (result.all_succeeded or result.dry_run):
+    if not result.all_succeeded:
         raise typer.Exit(int(ExitCode.REFUSED))
 
 

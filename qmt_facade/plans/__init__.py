@@ -8,6 +8,7 @@ steps for a driver to perform. One module per domain:
 - ``session``: login, logout;
 - ``accounts``: accounts, portfolio, positions;
 - ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
+- ``guards``: risk limits, rate-limit slots, order counts and dry run of an order call;
 - ``orders``: get_order(s);
 - ``cancels``: cancel_order, cancel_all;
 - ``reconcile``: what happened to a request whose answer was lost; find_order,

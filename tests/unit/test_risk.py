@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from qmt_facade import (
 from qmt_facade.config import load_config_file
 from qmt_facade.plans import Call, ClientContext, Guard, Pause, Record
 from qmt_facade.plans.steps import throttle
+from qmt_facade.rate_limit import limiters_for
 from qmt_facade.risk import MemoryOrderCounter, check_price_band, check_symbol, trading_day
 from qmt_facade.server_lines import Capability, ServerLine
 from qmt_server_client import models as wire
@@ -282,3 +284,20 @@ def test_throttle_waits_then_refuses_past_max_wait() -> None:
     next(refusing)
     with pytest.raises(QMTRiskError):
         refusing.send(1.5)  # a wait past max_wait is refused at once, not slept
+
+
+def test_clients_and_threads_of_a_process_share_one_memory_bucket() -> None:
+    settings = RateLimit(max_orders_per_second=0.5, key="shared-by-threads")
+    first, _ = limiters_for(settings)
+    second, reads = limiters_for(RateLimit(max_orders_per_second=0.5, key="shared-by-threads"))
+    assert first is second and reads is None  # a second client gets the same bucket
+    waits: list[float] = []
+    threads = [threading.Thread(target=lambda: waits.append(first.try_acquire())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # One slot (burst 1) for four threads at once: the other three are told to wait ~2 s.
+    assert sorted(waits)[0] == 0.0 and all(1.5 < w <= 2.0 for w in sorted(waits)[1:])
+    other, _ = limiters_for(RateLimit(max_orders_per_second=0.5, key="another-terminal"))
+    assert other.try_acquire() == 0.0  # another key is another budget
