@@ -23,7 +23,7 @@ import attrs
 
 from qmt_facade.errors import QMTUnsupportedError
 from qmt_facade.json_routes import describe_request
-from qmt_facade.plans.accounts import get_accounts, get_portfolio, get_positions
+from qmt_facade.plans.accounts import get_accounts, get_portfolio, get_positions, same_symbol
 from qmt_facade.plans.market_data import get_full_tick
 from qmt_facade.plans.steps import Call, ClientContext, Guard, Plan, throttle
 from qmt_facade.records import Portfolio, Position, TradeResult
@@ -101,7 +101,7 @@ class AccountReads:
         """The account's position in ``symbol`` (normalised), or None."""
         if index not in self._positions:
             self._positions[index] = yield from get_positions(self.ctx, index)
-        return next((p for p in self._positions[index] if p.symbol.upper() == symbol), None)
+        return next((p for p in self._positions[index] if same_symbol(p.symbol, symbol)), None)
 
 
 def _order_text(order: OrderRequest, action: str) -> str:
