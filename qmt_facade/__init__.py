@@ -32,6 +32,7 @@ from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
 from qmt_facade.journal import JournalIntent, JournalOutcome, JournalResolution, OrderJournal
 from qmt_facade.plans import OrderEvent
 from qmt_facade.quotes import SHANGHAI, Bar, Tick
+from qmt_facade.rate_limit import RateLimit
 from qmt_facade.records import (
     CANCELABLE_STATUSES,
     FINAL_STATUSES,
@@ -48,6 +49,7 @@ from qmt_facade.records import (
     TradeResult,
     TraderResult,
 )
+from qmt_facade.risk import RiskLimits
 from qmt_facade.server_lines import Capability, ServerLine
 from qmt_facade.symbols import lot_size, normalize_symbol
 
@@ -104,6 +106,8 @@ __all__ = [
     "QMTUnsupportedError",
     "QMTValidationError",
     "QMTWaitTimeoutError",
+    "RateLimit",
+    "RiskLimits",
     "ServerLine",
     "Tick",
     "TickMap",

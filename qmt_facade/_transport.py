@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ import httpx
 
 from qmt_facade import __version__
 from qmt_facade.clock import TIMESTAMP_EXPIRED, ServerClock
-from qmt_facade.config import DEFAULT_ENV_FILE, load_config_file, resolve_config
+from qmt_facade.config import DEFAULT_ENV_FILE, guard_setting, load_config_file, resolve_config
 from qmt_facade.errors import (
     DO_NOT_RESEND_TEXT,
     QMTAPIError,
@@ -44,7 +44,9 @@ from qmt_facade.errors import (
 )
 from qmt_facade.journal import OrderJournal
 from qmt_facade.plans.steps import DEFAULT_RECONCILE_WINDOW, Call, ClientContext
+from qmt_facade.rate_limit import RateLimit, limiters_for
 from qmt_facade.retries import DEFAULT_MAX_RETRIES, RetryPolicy, validate_max_retries
+from qmt_facade.risk import MemoryOrderCounter, RiskLimits
 from qmt_facade.server_lines import ServerLine
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_non_negative, validate_positive
@@ -194,7 +196,7 @@ class ClientSettings:
         return (
             f"{cls_name}(base_url={safe_url(self.base_url)!r}, "
             f"client_id={self.client_id!r}, auth={auth!r}, server_line={line!r}, "
-            f"trader_index={ctx.default_trader_index})"
+            f"trader_index={ctx.default_trader_index}" + (", dry_run=True)" if ctx.dry_run else ")")
         )
 
 
@@ -212,7 +214,9 @@ class ClientBase:
 
     Settings come from the arguments, else the environment, else ``env_file``,
     else the defaults (``qmt_facade.config``). ``max_retries``,
-    ``reconcile_window``, ``journal`` and ``http_client`` are arguments only.
+    ``reconcile_window``, ``journal``, ``http_client``, ``risk``, ``rate_limit``
+    and ``dry_run`` are arguments only (``risk`` and ``rate_limit`` can also
+    come from the YAML file of ``from_config``).
     """
 
     def __init__(
@@ -228,6 +232,9 @@ class ClientBase:
         max_retries: int = DEFAULT_MAX_RETRIES,
         reconcile_window: float = DEFAULT_RECONCILE_WINDOW,
         journal: str | os.PathLike[str] | OrderJournal | None = None,
+        risk: RiskLimits | Mapping[str, Any] | None = None,
+        rate_limit: RateLimit | Mapping[str, Any] | None = None,
+        dry_run: bool = False,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
     ) -> None:
         arguments = {
@@ -256,6 +263,10 @@ class ClientBase:
         self._journal = _open_journal(journal)
         self._owns_journal = self._journal is not None and not isinstance(journal, OrderJournal)
         self._ctx.journaling = self._journal is not None
+        self._guard_rails(guard_setting("risk", risk), guard_setting("rate_limit", rate_limit))
+        if not isinstance(dry_run, bool):
+            raise _refuse("dry_run", dry_run, "must be True or False")
+        self._ctx.dry_run = dry_run
         # The generated client only routes requests; auth, timeouts and
         # pooling live in our httpx client (its token header is never used).
         self._api = AuthenticatedClient(base_url=self._settings.base_url, token="")
@@ -270,14 +281,24 @@ class ClientBase:
         rule = f"must be an {expected.__module__}.{expected.__name__} or None"
         return _refuse("http_client", type(given).__name__, rule)
 
+    def _guard_rails(self, risk: RiskLimits | None, rate_limit: RateLimit | None) -> None:
+        """Risk limits (order counts in the journal when there is one) and the rate limiters."""
+        self._risk, self._rate_limit = risk, rate_limit
+        self._ctx.risk = risk
+        if risk is not None and risk.counts_orders:
+            self._ctx.order_counter = self._journal or MemoryOrderCounter()
+        if rate_limit is not None:
+            self._ctx.order_slots, self._ctx.read_slots = limiters_for(rate_limit)
+
     @classmethod
     def from_config(cls, path: str | os.PathLike[str], **arguments: Any) -> Self:
         """A client with the settings of the YAML file ``path``; ``arguments`` win over it.
 
         The file's keys are the constructor's (``base_url``, ``client_id``,
         ``secret_key``, ``timeout``, ``trader_index``, ``server_line``) or the
-        environment's (``QMT_BASE_URL``...); a server ``config.yaml`` with
-        ``outer_api_clients`` works too. What neither gives comes from the
+        environment's (``QMT_BASE_URL``...), plus the sections ``risk:``
+        (RiskLimits) and ``rate_limit:`` (RateLimit); a server
+        ``config.yaml`` with ``outer_api_clients`` works too. What neither gives comes from the
         environment, ``env_file`` and the defaults, as for the constructor.
         """
         settings = load_config_file(path, arguments.get("client_id"))
@@ -297,6 +318,21 @@ class ClientBase:
     def server_line(self) -> ServerLine | None:
         """The server line: configured, detected, or None until the first order detects it."""
         return self._ctx.server_line
+
+    @property
+    def risk(self) -> RiskLimits | None:
+        """The pre-trade risk limits (None: none)."""
+        return self._risk
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The order rate limit (None: none)."""
+        return self._rate_limit
+
+    @property
+    def dry_run(self) -> bool:
+        """True: order calls check everything and send nothing."""
+        return self._ctx.dry_run
 
     @property
     def journal(self) -> OrderJournal | None:

@@ -30,6 +30,7 @@ from qmt_facade.plans import (
     DEFAULT_STRATEGY_NAME,
     Call,
     Emit,
+    Guard,
     MarketTime,
     OrderEvent,
     Pause,
@@ -129,21 +130,26 @@ class AsyncQMTTradeClient(ClientBase):
             outcome, error = await self._perform_step(step)
 
     async def _perform_step(
-        self, step: Call | Pause | Record
+        self, step: Call | Pause | Record | Guard
     ) -> tuple[Any, QMTTradeClientError | None]:
         """Do one step; an error is handed back to be thrown into the plan."""
-        if isinstance(step, Pause):
-            await asyncio.sleep(step.seconds)
-            return None, None
-        if isinstance(step, Record):
-            if self._journal is None:
-                return None, None
-            # An fsync'ed SQLite commit takes milliseconds: it runs on a worker
-            # thread so that other calls go on meanwhile. The plan waits for
-            # it, so an intent is on disk before its request is sent.
-            return None, await asyncio.to_thread(perform_record, self._journal, step.entry)
         try:
-            return await self._perform(step), None
+            if isinstance(step, Call):
+                return await self._perform(step), None
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+                return None, None
+            if isinstance(step, Record):
+                if self._journal is None:
+                    return None, None
+                # An fsync'ed SQLite commit takes milliseconds: it runs on a worker
+                # thread so that other calls go on meanwhile. The plan waits for
+                # it, so an intent is on disk before its request is sent.
+                return None, await asyncio.to_thread(perform_record, self._journal, step.entry)
+            # Local guards (a lock, a SQLite file) inline; Redis off the event loop.
+            if step.network:
+                return await asyncio.to_thread(step.check), None
+            return step.check(), None
         except QMTTradeClientError as exc:
             return None, exc
 

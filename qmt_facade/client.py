@@ -26,6 +26,7 @@ from qmt_facade.plans import (
     DEFAULT_STRATEGY_NAME,
     Call,
     Emit,
+    Guard,
     MarketTime,
     OrderEvent,
     Pause,
@@ -75,6 +76,11 @@ class QMTTradeClient(ClientBase):
     ``httpx.Client`` of yours to send through (your transport, proxies, TLS
     settings); the facade sets its base_url, auth, timeout, redirects and
     User-Agent, adds its answer hook, and never closes it.
+
+    Guard rails (README "Guard rails"): ``risk=RiskLimits(...)`` refuses an
+    order over a limit with QMTRiskError before sending; ``rate_limit=
+    RateLimit(...)`` spaces order requests (shared by processes through a
+    file or Redis); ``dry_run=True`` checks every order call and sends none.
     """
 
     _http: httpx.Client
@@ -134,15 +140,19 @@ class QMTTradeClient(ClientBase):
                 raise TypeError("this plan emits values: iterate it with _steps")
             outcome, error = self._perform_step(step)
 
-    def _perform_step(self, step: Call | Pause | Record) -> tuple[Any, QMTTradeClientError | None]:
+    def _perform_step(
+        self, step: Call | Pause | Record | Guard
+    ) -> tuple[Any, QMTTradeClientError | None]:
         """Do one step; an error is handed back to be thrown into the plan."""
-        if isinstance(step, Pause):
-            time.sleep(step.seconds)
-            return None, None
-        if isinstance(step, Record):
-            return None, perform_record(self._journal, step.entry)
         try:
-            return self._perform(step), None
+            if isinstance(step, Call):
+                return self._perform(step), None
+            if isinstance(step, Pause):
+                time.sleep(step.seconds)
+                return None, None
+            if isinstance(step, Record):
+                return None, perform_record(self._journal, step.entry)
+            return step.check(), None
         except QMTTradeClientError as exc:
             return None, exc
 

@@ -16,7 +16,9 @@ from the working directory by default; ``None`` reads none), then the
 default. An empty value counts as unset. ``load_config_file`` reads a YAML
 file with the same keys (either spelling), or the server's own
 ``config.yaml`` with its ``outer_api_clients`` list; ``from_config`` treats
-what it finds as arguments.
+what it finds as arguments. The guard rails have no variables: a YAML
+``risk:`` section (``risk.RiskLimits``) and ``rate_limit:`` section
+(``rate_limit.RateLimit``) come from the file or from arguments only.
 
 Nothing here prints, and the secret never appears in a repr, a log line
 or an exception.
@@ -33,6 +35,8 @@ from typing import Any, Final
 import attrs
 
 from qmt_facade.errors import QMTValidationError
+from qmt_facade.rate_limit import RateLimit
+from qmt_facade.risk import RiskLimits
 from qmt_facade.server_lines import ServerLine, parse_server_line
 from qmt_facade.validation import validate_positive, validate_trader_index
 
@@ -40,6 +44,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_ENV_FILE",
     "ENV_VARS",
+    "GUARD_SECTIONS",
     "ClientConfig",
     "load_config_file",
     "resolve_config",
@@ -66,6 +71,8 @@ _DEFAULTS: Final[Mapping[str, object]] = {
     "server_line": None,
 }
 _SECRET: Final = "secret_key"
+# Settings given as arguments or YAML sections only (no environment variable).
+GUARD_SECTIONS: Final = ("risk", "rate_limit")
 
 
 @attrs.frozen
@@ -79,6 +86,8 @@ class ClientConfig:
     trader_index: int
     server_line: ServerLine | None  # None: detect
     sources: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    risk: RiskLimits | None = None
+    rate_limit: RateLimit | None = None
 
 
 def _shown(name: str, value: object) -> str:
@@ -142,7 +151,7 @@ def resolve_config(
     environ: Mapping[str, str] | None = None,
 ) -> ClientConfig:
     """Settings from ``arguments`` (None: not given) > environment > ``env_file`` > default."""
-    unknown = set(arguments) - set(ENV_VARS)
+    unknown = set(arguments) - set(ENV_VARS) - set(GUARD_SECTIONS)
     if unknown:
         raise TypeError(f"unknown client settings: {', '.join(sorted(unknown))}")
     environ = os.environ if environ is None else environ
@@ -171,6 +180,24 @@ def resolve_config(
         trader_index=int(values["trader_index"]),  # type: ignore[call-overload]
         server_line=values["server_line"],  # type: ignore[arg-type]
         sources=sources,
+        risk=guard_setting("risk", arguments.get("risk")),
+        rate_limit=guard_setting("rate_limit", arguments.get("rate_limit")),
+    )
+
+
+def guard_setting(name: str, value: Any, source: str | None = None) -> Any:
+    """``risk`` / ``rate_limit`` as given (their class, a mapping of their fields, or None)."""
+    cls = RiskLimits if name == "risk" else RateLimit
+    if value is None or isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        return cls.from_mapping(value, source or name)
+    rule = f"must be a {cls.__name__}, a mapping of its fields, or None"
+    raise QMTValidationError(
+        f"{source or name}: {rule} (got {type(value).__name__})",
+        field=name,
+        value=None,
+        rule=rule,
     )
 
 
@@ -226,10 +253,12 @@ def load_config_file(path: str | os.PathLike[str], client_id: str | None = None)
     clients = loaded.get("outer_api_clients")
     for key, value in loaded.items():
         name = _FILE_KEYS.get(str(key))
-        if name is not None:
+        if key in GUARD_SECTIONS:
+            settings[str(key)] = guard_setting(str(key), value, f"config file {shown!r}: {key}")
+        elif name is not None:
             settings[name] = value
         elif clients is None:
-            rule = f"known keys: {', '.join(_FILE_KEYS)}"
+            rule = f"known keys: {', '.join([*_FILE_KEYS, *GUARD_SECTIONS])}"
             raise QMTValidationError(
                 f"config file {shown!r}: unknown key {key!r}; {rule}",
                 field=str(key),

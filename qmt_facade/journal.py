@@ -13,9 +13,10 @@ before the request goes out). Plans never touch the file: they yield
 ``Record`` steps and the drivers call :func:`perform_record`.
 
 Schema: versioned with SQLite's ``PRAGMA user_version``. ``MIGRATIONS[n]``
-takes a file from version n to n + 1; a later feature (daily order counters,
-for instance) appends a migration with its own tables and never changes an
-earlier one. A file written by a newer version of the SDK is refused.
+takes a file from version n to n + 1; a later feature appends a migration
+with its own tables and never changes an earlier one (version 2 added the
+per-account order counts of the risk limits). A file written by a newer
+version of the SDK is refused.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from qmt_facade.errors import QMTTradeClientError, QMTValidationError
+from qmt_facade.risk import MINUTE, RiskLimits, check_order_slots, trading_day
 
 __all__ = [
     "MIGRATIONS",
@@ -73,6 +75,16 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         recorded_at REAL NOT NULL         -- local Unix time of the write
     );
     CREATE INDEX order_outcomes_by_intent ON order_outcomes (client_order_id, id);
+    """,
+    # 1 -> 2: orders sent per account, for the risk limits max_orders_per_minute
+    # and max_orders_per_day (risk.py), so that a restart does not reset them.
+    """
+    CREATE TABLE order_counts (
+        trader_index INTEGER NOT NULL,
+        trading_day TEXT NOT NULL,        -- YYYY-MM-DD, Asia/Shanghai
+        sent_at REAL NOT NULL             -- server time (Unix seconds) when it was sent
+    );
+    CREATE INDEX order_counts_by_account ON order_counts (trader_index, trading_day, sent_at);
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -193,6 +205,47 @@ class OrderJournal:
                         time.time(),
                     ),
                 )
+
+    def take_order_slots(
+        self,
+        accounts: Sequence[int],
+        server_time: float,
+        limits: RiskLimits,
+        order: str,
+        record: bool,
+    ) -> None:
+        """Check one more order on each account against the order-count limits; count it.
+
+        One ``BEGIN IMMEDIATE`` transaction: processes sharing the file see
+        each other's counts, and two of them cannot both take the last slot.
+        Raises ``QMTRiskError`` (nothing counted) when an account is at a
+        limit. ``record=False`` (dry run) checks without counting.
+        """
+        day = trading_day(server_time)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM order_counts WHERE trading_day < ?", (day,))
+
+                def counts(account: int) -> tuple[int, int]:
+                    last_minute, today = self._db.execute(
+                        "SELECT COALESCE(SUM(sent_at > ?), 0), COUNT(*) FROM order_counts "
+                        "WHERE trader_index = ? AND trading_day = ?",
+                        (server_time - MINUTE, account, day),
+                    ).fetchone()
+                    return int(last_minute), int(today)
+
+                check_order_slots(limits, accounts, counts, day, order)
+                if record:
+                    self._db.executemany(
+                        "INSERT INTO order_counts (trader_index, trading_day, sent_at) "
+                        "VALUES (?, ?, ?)",
+                        [(account, day, server_time) for account in accounts],
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
         with self._lock:

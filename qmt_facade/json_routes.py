@@ -27,7 +27,7 @@ import httpx
 from qmt_server_client import AuthenticatedClient
 from qmt_server_client.types import Response
 
-__all__ = ["JsonRoute", "json_answers"]
+__all__ = ["JsonRoute", "describe_request", "json_answers"]
 
 
 class JsonRoute:
@@ -39,6 +39,10 @@ class JsonRoute:
 
     def __repr__(self) -> str:
         return f"JsonRoute({self.__name__})"
+
+    def build_request(self, **kwargs: Any) -> dict[str, Any]:
+        """The keyword arguments of ``httpx.Client.request`` for this call."""
+        return self._build_request(**kwargs)
 
     def sync_detailed(self, *, client: AuthenticatedClient, **kwargs: Any) -> Response[Any]:
         response = client.get_httpx_client().request(**self._build_request(**kwargs))
@@ -67,3 +71,20 @@ def json_answers(route: ModuleType) -> JsonRoute:
     """The generated ``route`` module, with its 200 answer left as JSON."""
     build: Callable[..., dict[str, Any]] = route._get_kwargs
     return JsonRoute(route.__name__, build)
+
+
+def describe_request(endpoint: ModuleType | JsonRoute, kwargs: dict[str, Any]) -> str:
+    """``METHOD /path body``: the request a call would send, body bytes as httpx encodes them.
+
+    For a dry run: the headers (signature, session cookie) are left out.
+    """
+    build: Callable[..., dict[str, Any]] = (
+        endpoint.build_request if isinstance(endpoint, JsonRoute) else endpoint._get_kwargs
+    )
+    options = build(**kwargs)
+    request = httpx.Request(
+        options["method"], options["url"], params=options.get("params"), json=options.get("json")
+    )
+    body = request.content.decode("utf-8")
+    target = request.url.raw_path.decode("ascii")
+    return f"{request.method.upper()} {target}" + (f" {body}" if body else "")

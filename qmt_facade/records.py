@@ -302,6 +302,9 @@ class TradeResult(Record):
     # True when the answer was lost (a dropped connection, a timeout, a 5xx)
     # and the orders were found afterwards in get_orders; ``warnings`` names the fault.
     reconciled: bool = False
+    # True on a client with dry_run=True: checked, nothing sent, no order id;
+    # ``message`` holds the request(s) that would have been sent.
+    dry_run: bool = False
 
     @property
     def placed(self) -> list[TraderResult]:
@@ -380,6 +383,8 @@ class CancelResult(Record):
     message: str
     # True when the answer was lost and the order's status told the outcome.
     reconciled: bool = False
+    # True on a client with dry_run=True: nothing was sent (``message`` shows the request).
+    dry_run: bool = False
 
 
 @attrs.frozen
@@ -398,6 +403,7 @@ class CancelAllResult(Record):
     message: str
     results: list[CancelEntry]
     reconciled: bool = False
+    dry_run: bool = False  # nothing was sent (``message`` shows the request)
 
     @property
     def all_succeeded(self) -> bool:

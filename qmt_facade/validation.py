@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
 
 from qmt_facade.errors import QMTValidationError
 from qmt_facade.symbols import is_convertible_bond, lot_size, normalize_symbol
@@ -31,6 +34,7 @@ __all__ = [
     "validate_price_type",
     "validate_quantity_choice",
     "validate_reserve_amount",
+    "validate_section",
     "validate_shares",
     "validate_strategy_name",
     "validate_text",
@@ -247,3 +251,24 @@ def validate_text(value: object, field: str) -> str:
 def validate_strategy_name(strategy_name: object) -> str:
     """A non-empty, printable str (the broker shows it on the order)."""
     return validate_text(strategy_name, "strategy_name")
+
+
+def validate_section(cls: type, values: object, section: str, source: str) -> dict[str, Any]:
+    """The keyword arguments of attrs class ``cls`` in a YAML ``section`` (``risk:``...).
+
+    An unknown key is an error naming it (a typo must not turn a limit off).
+    """
+    if not isinstance(values, Mapping):
+        rule = "must be a mapping"
+        raise QMTValidationError(f"{source}: {rule}", field=section, value=None, rule=rule)
+    known = sorted(field.name for field in attrs.fields(cls))
+    unknown = sorted(str(key) for key in values if key not in known)
+    if unknown:
+        rule = f"known keys: {', '.join(known)}"
+        raise QMTValidationError(
+            f"{source}: unknown key {unknown[0]!r}; {rule}",
+            field=f"{section}.{unknown[0]}",
+            value=None,
+            rule=rule,
+        )
+    return {str(key): value for key, value in values.items()}

@@ -20,9 +20,9 @@ for it by the first matching rule:
 
 Rules (``POST /_proxy/rules``, JSON) match on method and path prefix and
 either draw faults from ``weights`` with a seeded RNG or pop them from a
-``queue``. ``GET /_proxy/log`` lists every request with its fault, whether it
-was forwarded, the upstream status and the client order id found in its
-``strategy_name``. Standard library only, so it runs anywhere the tests do.
+``queue``. ``GET /_proxy/log`` lists every request with the time it arrived, its
+fault, whether it was forwarded, the upstream status and the client order
+id found in its ``strategy_name``. Standard library only, so it runs anywhere the tests do.
 """
 
 from __future__ import annotations
@@ -168,6 +168,7 @@ class Proxy:
         fault = self.choose(method, path)
         entry: dict[str, Any] = {
             "seq": len(self.log),
+            "at": time.time(),  # when the proxy received the whole request
             "method": method,
             "path": path,
             "fault": fault,

@@ -2,8 +2,9 @@
 
 Nothing here decides a business rule: validation, sizing and the meaning of
 an answer are the client's. Order-placing commands show what they will send
-and ask before sending (``--yes`` skips the question, ``--dry-run`` sends
-nothing).
+and ask before sending (``--yes`` skips the question); ``--dry-run`` runs
+the call on a client with ``dry_run=True``, which checks it against the
+server (risk limits and the ratio-sell guard included) and sends no order.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from rich.table import Table
 
 from qmt_facade import (
     QMTOrderRejectedError,
+    QMTOrderStateUnknownError,
+    QMTRiskError,
     QMTTradeClient,
     QMTTradeClientError,
     QMTUnsupportedError,
@@ -50,8 +53,9 @@ app = typer.Typer(
         "YAML file, QMT_BASE_URL / QMT_CLIENT_ID / QMT_SECRET_KEY / QMT_TIMEOUT / "
         "QMT_TRADER_INDEX in the environment, a .env file in the working directory, "
         "the defaults.\n\n"
-        "Exit codes: 0 ok, 1 the server said no, 2 usage or validation, 3 connection, "
-        "4 order state unknown (check `qmt orders` before sending again)."
+        "Exit codes: 0 ok, 1 the server or a risk/rate limit said no, 2 usage or validation, "
+        "3 connection or timeout (nothing happened), 4 order state unknown "
+        "(check `qmt orders` before sending again)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -69,7 +73,10 @@ TradeIndexOption = Annotated[
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Send without asking.")]
 DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Validate and show the request; send nothing.")
+    bool,
+    typer.Option(
+        "--dry-run", help="Check against the server (risk limits too); show the request, send none."
+    ),
 ]
 
 
@@ -121,6 +128,10 @@ def _error_json(error: QMTTradeClientError, code: ExitCode) -> dict[str, Any]:
         data.update(capability=error.capability, alternative=error.alternative)
     if isinstance(error, QMTOrderRejectedError):
         data["outcomes"] = [o.to_dict() for o in error.outcomes if hasattr(o, "to_dict")]
+    if isinstance(error, QMTOrderStateUnknownError):
+        data["client_order_id"] = error.client_order_id
+    if isinstance(error, QMTRiskError):
+        data.update(limit=error.limit, value=error.value)
     status = getattr(error, "status_code", None)
     if status is not None:
         data["status_code"] = status
@@ -128,12 +139,12 @@ def _error_json(error: QMTTradeClientError, code: ExitCode) -> dict[str, Any]:
 
 
 @contextmanager
-def _handled(output: Output, places_order: bool = False) -> Iterator[None]:
+def _handled(output: Output) -> Iterator[None]:
     """Turn the client's exceptions into a message and the documented exit code."""
     try:
         yield
     except QMTTradeClientError as error:
-        output.fail(error, exit_code_for(error, places_order))
+        output.fail(error, exit_code_for(error))
 
 
 NO_CREDENTIALS = (
@@ -156,12 +167,12 @@ def _settings(ctx: typer.Context, output: Output) -> ClientConfig:
 
 
 @contextmanager
-def _client(ctx: typer.Context, output: Output) -> Iterator[QMTTradeClient]:
+def _client(ctx: typer.Context, output: Output, dry_run: bool = False) -> Iterator[QMTTradeClient]:
     config = _settings(ctx, output)
     if not (config.client_id and config.secret_key):
         output.refuse(NO_CREDENTIALS, ExitCode.USAGE)
     with _handled(output):
-        client = client_for(config)
+        client = client_for(config, dry_run=dry_run)
     with client:
         yield client
 
@@ -344,11 +355,6 @@ def _accounts_text(trader_index: int | None) -> str:
     return "全部账户 (every account)" if trader_index is None else str(trader_index)
 
 
-def _call_text(method: str, arguments: dict[str, Any]) -> str:
-    listed = ", ".join(f"{k}={v!r}" for k, v in arguments.items())
-    return f"QMTTradeClient.{method}({listed})"
-
-
 def _confirm_and_send(
     ctx: typer.Context,
     output: Output,
@@ -359,15 +365,14 @@ def _confirm_and_send(
     yes: bool,
     dry_run: bool,
 ) -> Any:
-    """Show the request; on --dry-run stop there; else ask (unless --yes) and send."""
+    """Show the request, ask (unless --yes or --dry-run) and call the client.
+
+    On --dry-run the client has ``dry_run=True``: it checks the call against
+    the server and its limits and returns what it would send, sending no order.
+    """
     if dry_run:
-        if output.as_json:
-            render.write_json({"dry_run": True, "method": method, "arguments": arguments})
-        else:
-            output.out.print(render.request_table(f"{title} (dry run: 不发送)", rows))
-            output.out.print(_call_text(method, arguments), markup=False, highlight=False)
-        raise typer.Exit(int(ExitCode.OK))
-    if not yes:
+        output.notes.print(render.request_table(title, rows))
+    elif not yes:
         output.notes.print(render.request_table(title, rows))
         try:
             confirmed = typer.confirm("确认发送? Send", default=False, err=output.as_json)
@@ -375,8 +380,25 @@ def _confirm_and_send(
             confirmed = False
         if not confirmed:
             output.refuse("未确认: 没有发送任何请求 (not sent)", ExitCode.REFUSED)
-    with _client(ctx, output) as client, _handled(output, places_order=True):
-        return getattr(client, method)(**arguments)
+    with _client(ctx, output, dry_run) as client, _handled(output):
+        result = getattr(client, method)(**arguments)
+    if dry_run:
+        _show_dry_run(output, result)
+    return result
+
+
+def _show_dry_run(output: Output, result: Any) -> NoReturn:
+    """The request the client did not send (in ``result.message``), and its client order id."""
+    payload = result.to_dict()
+    if isinstance(result, TradeResult):
+        payload["order_ids"] = result.order_ids
+    if output.as_json:
+        render.write_json(payload)
+    else:
+        output.out.print(result.message, markup=False, highlight=False, soft_wrap=True)
+        if payload.get("client_order_id"):
+            output.out.print(f"client_order_id: {payload['client_order_id']}", markup=False)
+    raise typer.Exit(int(ExitCode.OK))
 
 
 def _show_trade(output: Output, result: TradeResult) -> None:

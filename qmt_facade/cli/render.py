@@ -291,6 +291,7 @@ def request_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 
 
 def trade_table(result: TradeResult) -> Table:
+    """Each account's outcome; the caption names the call's client order id (find_order)."""
     table = _table(
         result.message,
         [
@@ -312,6 +313,9 @@ def trade_table(result: TradeResult) -> Table:
             price(outcome.price) if outcome is not None else "",
             outcome.message if entry.placed and outcome is not None else entry.reason,
         )
+    if result.client_order_id is not None:
+        table.caption = Text(f"client_order_id: {result.client_order_id}")
+        table.caption_justify = "left"
     return table
 
 

@@ -3,7 +3,8 @@
 Each setting comes from the first source that has it:
 
 1. a flag: ``--base-url``, ``--client-id``, ``--secret-key``, ``--timeout``;
-2. the YAML file named by ``--config`` (the keys of ``QMTTradeClient.from_config``);
+2. the YAML file named by ``--config`` (the keys of ``QMTTradeClient.from_config``,
+   its ``risk:`` and ``rate_limit:`` sections included);
 3. the environment: ``QMT_BASE_URL``, ``QMT_CLIENT_ID``, ``QMT_SECRET_KEY``,
    ``QMT_TIMEOUT``, ``QMT_TRADER_INDEX``, ``QMT_SERVER_LINE``;
 4. a ``.env`` file in the working directory;
@@ -46,7 +47,7 @@ class ConnectionFlags:
         return resolve_config(arguments)
 
 
-def client_for(config: ClientConfig) -> QMTTradeClient:
+def client_for(config: ClientConfig, dry_run: bool = False) -> QMTTradeClient:
     """A client with exactly the resolved settings (nothing read again)."""
     return QMTTradeClient(
         base_url=config.base_url,
@@ -56,6 +57,9 @@ def client_for(config: ClientConfig) -> QMTTradeClient:
         trader_index=config.trader_index,
         env_file=None,
         server_line=config.server_line.value if config.server_line is not None else "auto",
+        risk=config.risk,
+        rate_limit=config.rate_limit,
+        dry_run=dry_run,
     )
 
 

@@ -8,6 +8,7 @@ steps for a driver to perform. One module per domain:
 - ``session``: login, logout;
 - ``accounts``: accounts, portfolio, positions;
 - ``trading``: buy, sell, buy_all, sell_all, reverse_repo;
+- ``guards``: risk limits, rate-limit slots, order counts and dry run of an order call;
 - ``orders``: get_order(s);
 - ``cancels``: cancel_order, cancel_all;
 - ``reconcile``: what happened to a request whose answer was lost; find_order,
@@ -30,7 +31,17 @@ from qmt_facade.plans.market_data import MarketTime, get_full_tick, get_market_d
 from qmt_facade.plans.orders import get_order, get_orders
 from qmt_facade.plans.reconcile import SentOrder, find_order, reconcile_journal
 from qmt_facade.plans.session import login, logout
-from qmt_facade.plans.steps import Call, ClientContext, Emit, Pause, Plan, Record, Step, read
+from qmt_facade.plans.steps import (
+    Call,
+    ClientContext,
+    Emit,
+    Guard,
+    Pause,
+    Plan,
+    Record,
+    Step,
+    read,
+)
 from qmt_facade.plans.trading import (
     DEFAULT_STRATEGY_NAME,
     OrderRequest,
@@ -47,6 +58,7 @@ __all__ = [
     "Call",
     "ClientContext",
     "Emit",
+    "Guard",
     "MarketTime",
     "OrderEvent",
     "OrderRequest",

@@ -55,7 +55,8 @@ def get_account_summary(ctx: ClientContext, trader_index: int | None) -> Plan[Ac
     )
 
 
-def _same_symbol(reported: str, wanted: str) -> bool:
+def same_symbol(reported: str, wanted: str) -> bool:
+    """Whether a position's reported symbol is ``wanted`` (normalised CODE.EX)."""
     try:
         return normalize_symbol(reported) == wanted
     except QMTValidationError:  # a symbol this client does not understand
@@ -67,7 +68,7 @@ def get_position_by_symbol(
 ) -> Plan[Position | None]:
     wanted = normalize_symbol(symbol)
     positions = yield from get_positions(ctx, trader_index)
-    return next((p for p in positions if _same_symbol(p.symbol, wanted)), None)
+    return next((p for p in positions if same_symbol(p.symbol, wanted)), None)
 
 
 def has_position(ctx: ClientContext, symbol: str, trader_index: int | None) -> Plan[bool]:

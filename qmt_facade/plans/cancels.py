@@ -1,7 +1,8 @@
 """Cancelling orders: one by id, or every open order of one side.
 
 A cancel whose answer was lost is reconciled from the orders' statuses
-(``plans.reconcile``), never sent again.
+(``plans.reconcile``), never sent again. Cancels take a slot of the order
+rate limit like orders do; a dry run sends none and says what it would send.
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ from typing import Any, Final
 from qmt_facade.errors import QMTOrderStateUnknownError
 from qmt_facade.json_routes import json_answers
 from qmt_facade.order_answers import read_cancel_all_answer
+from qmt_facade.plans.guards import dry_run_request
 from qmt_facade.plans.reconcile import reconcile_cancel, reconcile_cancel_all
-from qmt_facade.plans.steps import Call, ClientContext, Plan, Side, optional, require_signature
+from qmt_facade.plans.steps import (
+    Call,
+    ClientContext,
+    Plan,
+    Side,
+    optional,
+    require_signature,
+    throttle,
+)
 from qmt_facade.records import CancelAllResult, CancelResult
 from qmt_facade.validation import (
     validate_optional_trader_index,
@@ -36,13 +46,19 @@ def cancel_order(ctx: ClientContext, order_id: int, trader_index: int) -> Plan[C
     oid = validate_order_id(order_id)
     index = validate_trader_index(trader_index)
     require_signature(ctx, "cancel_order")
-    try:
-        answer: wire.CancelResult = yield Call(
-            cancel_order_route,
-            {"body": wire.OrderRef(order_id=oid, trader_index=index)},
-            "cancel_order",
-            places_order=True,
+    call = Call(
+        cancel_order_route,
+        {"body": wire.OrderRef(order_id=oid, trader_index=index)},
+        "cancel_order",
+        places_order=True,
+    )
+    if ctx.dry_run:
+        return CancelResult(
+            success=False, order_id=oid, message=dry_run_request(call), dry_run=True
         )
+    yield from _order_slot(ctx, call)
+    try:
+        answer: wire.CancelResult = yield call
     except QMTOrderStateUnknownError as fault:
         return (yield from reconcile_cancel(ctx, oid, index, fault))
     result = CancelResult.from_wire(answer)
@@ -56,13 +72,17 @@ def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan
     index = validate_optional_trader_index(trader_index)
     require_signature(ctx, action)
     route = CANCEL_BUYS if side == "buy" else CANCEL_SELLS
+    call = Call(
+        route,
+        {"body": wire.CancelAllRequest(trader_index=optional(index))},
+        action,
+        places_order=True,
+    )
+    if ctx.dry_run:
+        return CancelAllResult(message=dry_run_request(call), results=[], dry_run=True)
+    yield from _order_slot(ctx, call)
     try:
-        answer: Any = yield Call(
-            route,
-            {"body": wire.CancelAllRequest(trader_index=optional(index))},
-            action,
-            places_order=True,
-        )
+        answer: Any = yield call
     except QMTOrderStateUnknownError as fault:
         return (yield from reconcile_cancel_all(ctx, side, index, fault))
     result, warnings = read_cancel_all_answer(answer, action, index)
@@ -72,3 +92,8 @@ def cancel_all(ctx: ClientContext, side: Side, trader_index: int | None) -> Plan
         if entry.status != "success":
             logger.warning("%s failed on account %s: %s", action, entry.trader_index, entry.error)
     return result
+
+
+def _order_slot(ctx: ClientContext, call: Call) -> Plan[None]:
+    if ctx.order_slots is not None:
+        yield from throttle(ctx.order_slots, call.action)

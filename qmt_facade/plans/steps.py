@@ -10,12 +10,16 @@ receives their results:
 - ``Emit``: hand a value to the caller of an iterating method (watch_orders).
 - ``Record``: write an entry to the client's order journal, if it has one
   (``qmt_facade.journal``); the driver does the file I/O.
+- ``Guard``: ask the client's shared guard state (the order rate limiter,
+  the order counter of the risk limits) and hand back its answer; the
+  driver runs it (a local file or lock, or Redis).
 
 Plans compose with ``yield from``. The drivers (client.py, aio.py) contain
 no business rules; no plan does I/O itself.
 
 ``read`` is how plans send a read: the Call, retried on transient faults
-under the client's RetryPolicy (``qmt_facade.retries``).
+under the client's RetryPolicy (``qmt_facade.retries``); ``throttle`` waits
+for a slot of a rate limiter (``qmt_facade.rate_limit``).
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Generator, Hashable, Iterable
+from collections.abc import Callable, Generator, Hashable, Iterable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import attrs
 
@@ -36,6 +40,8 @@ from qmt_facade.retries import RetryPolicy, is_retryable_read
 from qmt_server_client.types import UNSET
 
 if TYPE_CHECKING:
+    from qmt_facade.errors import QMTRateLimitError
+    from qmt_facade.risk import OrderCounter, RiskLimits
     from qmt_facade.server_lines import Capability, ServerLine
 
 logger = logging.getLogger("qmt_facade")
@@ -76,7 +82,20 @@ class Record:
     entry: Any
 
 
-Step = Call | Pause | Emit | Record
+@attrs.frozen
+class Guard:
+    """Run ``check`` (a rate limiter's or order counter's method); its result goes to the plan.
+
+    A ``QMTTradeClientError`` it raises is thrown into the plan. ``network``:
+    the check talks to another machine (Redis), so the async client runs it
+    in a worker thread rather than on the event loop.
+    """
+
+    check: Callable[[], Any]
+    network: bool = False
+
+
+Step = Call | Pause | Emit | Record | Guard
 Plan = Generator[Step, Any, T]
 
 # How long reconciliation looks for an order whose answer was lost (seconds).
@@ -140,6 +159,44 @@ class ClientContext:
     claimed_orders: RecentSet = attrs.field(factory=RecentSet)
     used_client_order_ids: RecentSet = attrs.field(factory=RecentSet)
     journaling: bool = False  # the client has an order journal: order plans yield Record steps
+    # Guard rails (qmt_facade.risk, qmt_facade.rate_limit); None: not configured, no work.
+    risk: RiskLimits | None = None
+    order_counter: OrderCounter | None = None  # with risk limits that count orders
+    order_slots: Slots | None = None  # the order rate limiter
+    read_slots: Slots | None = None  # the read rate limiter, when reads are limited too
+    dry_run: bool = False  # order plans check everything, then send no order
+    risk_notes: RecentSet = attrs.field(factory=lambda: RecentSet(10_000))  # said-once log lines
+
+
+class Slots(Protocol):
+    """A rate limiter as plans see it (``qmt_facade.rate_buckets.SlotLimiter``)."""
+
+    max_wait: float
+    network: bool
+
+    def try_acquire(self) -> float:
+        """0.0 when a slot was taken, else the seconds until one may be free."""
+
+    def refusal(self, action: str) -> QMTRateLimitError:
+        """The error of a caller that found no slot within ``max_wait``."""
+
+
+def throttle(slots: Slots, action: str) -> Plan[None]:
+    """Wait (Pause steps) for a slot of ``slots``; QMTRateLimitError past its max_wait.
+
+    The wait the limiter names is exact for its own bucket; other processes
+    sharing it can only make the next one longer, so a wait that would end
+    past ``max_wait`` is refused at once rather than slept.
+    """
+    waited = 0.0
+    while True:
+        wait: float = yield Guard(slots.try_acquire, slots.network)
+        if wait <= 0:
+            return
+        if waited + wait > slots.max_wait:
+            raise slots.refusal(action)
+        yield Pause(wait)
+        waited += wait
 
 
 def require_any_auth(ctx: ClientContext, action: str) -> None:
@@ -165,11 +222,14 @@ def optional(value: Any) -> Any:
 def read(ctx: ClientContext, call: Call) -> Plan[Any]:
     """Send a read, retried under ``ctx.retry`` on connection faults and 502/503/504.
 
-    The first try costs nothing extra. After a retryable failure, tenacity's
+    The first try costs nothing extra (unless reads are rate limited: then it
+    waits for a slot first). After a retryable failure, tenacity's
     controller decides whether and how long to wait (the loop is tenacity's
     own ``Retrying.__iter__``, with the sleep turned into a ``Pause`` step so
     that either driver sleeps its own way); the last error is re-raised.
     """
+    if ctx.read_slots is not None:
+        yield from throttle(ctx.read_slots, call.action)
     try:
         return (yield call)
     except QMTTradeClientError as error:

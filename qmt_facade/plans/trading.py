@@ -14,7 +14,6 @@ answer was lost after it may have reached the server is looked up in
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -36,7 +35,13 @@ from qmt_facade.errors import (
 from qmt_facade.journal import JournalIntent, JournalOutcome, OutcomeStatus
 from qmt_facade.json_routes import json_answers
 from qmt_facade.order_answers import Sent, read_trade_answer
-from qmt_facade.plans.accounts import get_accounts, get_position_by_symbol
+from qmt_facade.plans.guards import (
+    AccountReads,
+    dry_run_result,
+    guard_order,
+    guard_order_call,
+    sell_shares_by_ratio,
+)
 from qmt_facade.plans.orders import get_orders
 from qmt_facade.plans.reconcile import SentOrder, reconcile_order
 from qmt_facade.plans.steps import (
@@ -48,8 +53,10 @@ from qmt_facade.plans.steps import (
     optional,
     require_any_auth,
     require_signature,
+    throttle,
 )
 from qmt_facade.records import OrderOutcome, TradeResult, TraderResult
+from qmt_facade.risk import check_symbol, describe_order
 from qmt_facade.server_lines import (
     Capability,
     ServerLine,
@@ -129,7 +136,10 @@ def validate_order(
 
 
 def claim_client_order_id(ctx: ClientContext, client_order_id: str | None) -> str:
-    """The caller's id (checked, and unused by this client so far) or a new one."""
+    """The caller's id (checked, and unused by this client so far) or a new one.
+
+    A dry run checks the caller's id without using it up.
+    """
     if client_order_id is None:
         return new_client_order_id()  # 48 random bits: never checked against the past
     validate_client_order_id(client_order_id)
@@ -141,7 +151,8 @@ def claim_client_order_id(ctx: ClientContext, client_order_id: str | None) -> st
             value=client_order_id,
             rule=rule,
         )
-    ctx.used_client_order_ids.add(client_order_id)
+    if not ctx.dry_run:
+        ctx.used_client_order_ids.add(client_order_id)
     return client_order_id
 
 
@@ -198,7 +209,12 @@ def journaled(ctx: ClientContext, sent: SentOrder, placing: Plan[TradeResult]) -
 def _place(
     ctx: ClientContext, call: Call, sent: SentOrder, read_answer: Callable[[Any], TradeResult]
 ) -> Plan[TradeResult]:
-    """Send one order request; a maybe-placed failure is reconciled, never resent."""
+    """Send one order request; a maybe-placed failure is reconciled, never resent.
+
+    A dry run stops here: the request is logged and described, not sent.
+    """
+    if ctx.dry_run:
+        return dry_run_result(call, sent)
     try:
         answer = yield call
     except QMTOrderStateUnknownError as fault:
@@ -228,20 +244,35 @@ def _claim(ctx: ClientContext, sent: SentOrder, result: TradeResult) -> TradeRes
 def place_order(
     ctx: ClientContext, order: OrderRequest, action: str, client_order_id: str | None = None
 ) -> Plan[TradeResult]:
-    """Place ``order`` through the route the credentials and the line allow, then judge it."""
+    """Place ``order`` through the route the credentials and the line allow, then judge it.
+
+    Before anything is sent: the line's capabilities, the ratio-sell guard,
+    the risk limits, a rate-limit slot and the order counts (``guards``),
+    all sharing one set of account reads. A dry run then returns the request
+    instead of sending it (no journal entry, no order id).
+    """
     require_any_auth(ctx, action)
     coid = claim_client_order_id(ctx, client_order_id)
     line = yield from detect_server_line(ctx)
-    if ctx.signed and (order.shares is None or line_has(line, Capability.SIGNED_FIXED_SHARES)):
-        if order.side == "sell" and order.position_pct is not None:
-            yield from ratio_sell_sizes(ctx, order, line, action)
-        sent = _sent_order(ctx, order, action, coid)
-        placing = _outer_trade(ctx, order, line, sent)
-    elif ctx.logged_in:
-        sent = _sent_order(ctx, order, action, coid)
-        placing = _session_trade(ctx, order, line, sent)
-    else:
+    reads = AccountReads(ctx, order.trader_index)
+    signed = ctx.signed and (order.shares is None or line_has(line, Capability.SIGNED_FIXED_SHARES))
+    if not signed and not ctx.logged_in:
         raise unsupported_error(Capability.SIGNED_FIXED_SHARES, action, line)
+    if not signed:
+        _require_session_route(ctx, order, line, action)
+    sizes: dict[int, int] = {}
+    if order.side == "sell" and order.position_pct is not None:
+        sizes = yield from ratio_sell_sizes(ctx, order, line, action, reads)
+        if not signed and len(sizes) > 1:
+            require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
+    yield from guard_order_call(ctx, order, action, reads, lot_size_on(order.symbol, line))
+    sent = _sent_order(ctx, order, action, coid)
+    if signed:
+        placing = _outer_trade(ctx, order, line, sent)
+    else:
+        placing = _session_trade(ctx, order, sent, sizes)
+    if ctx.dry_run:
+        return (yield from placing)
     return (yield from journaled(ctx, sent, _checked(ctx, sent, placing, order.shares)))
 
 
@@ -253,7 +284,11 @@ def _checked(
 
 
 def ratio_sell_sizes(
-    ctx: ClientContext, order: OrderRequest, line: ServerLine, action: str
+    ctx: ClientContext,
+    order: OrderRequest,
+    line: ServerLine,
+    action: str,
+    reads: AccountReads | None = None,
 ) -> Plan[dict[int, int]]:
     """Each targeted account's sell quantity by the server's rule; refuses the ones it would clear.
 
@@ -262,17 +297,14 @@ def ratio_sell_sizes(
     the positions, so a ratio under one lot never reaches the server.
     """
     pct = order.position_pct if order.position_pct is not None else 0.0
-    if order.trader_index is not None:
-        targets = [order.trader_index]
-    else:
-        targets = [account.index for account in (yield from get_accounts(ctx))]
+    reads = reads if reads is not None else AccountReads(ctx, order.trader_index)
     lot = lot_size_on(order.symbol, line)
     sizes: dict[int, int] = {}
     cleared: list[str] = []
-    for index in targets:
-        position = yield from get_position_by_symbol(ctx, order.symbol, index)
+    for index in (yield from reads.targets()):
+        position = yield from reads.position(index, order.symbol)
         sellable = position.can_use_volume if position is not None else 0
-        sizes[index] = math.floor(sellable * pct / lot) * lot
+        sizes[index] = sell_shares_by_ratio(sellable, pct, lot)
         if sellable > 0 and sizes[index] == 0 and pct < 1:
             cleared.append(
                 f"账户{index} 可卖 {sellable}（比例至少需 {lot}/{sellable}≈{lot / sellable:.4g}）"
@@ -336,27 +368,31 @@ def _outer_trade(
     )
 
 
+def _require_session_route(
+    ctx: ClientContext, order: OrderRequest, line: ServerLine, action: str
+) -> None:
+    """What the line's session routes cannot do for ``order`` raises before anything is read."""
+    if order.shares is not None and order.side == "buy":
+        require(ctx, Capability.SESSION_BUY, action)
+        return
+    if order.trader_index is not None:
+        require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
+    if order.shares is not None:  # a sell by shares
+        if order.price_type != 0:
+            require(ctx, Capability.SESSION_SELL_PRICE_TYPE, action)
+        if order.shares % lot_size_on(order.symbol, line):
+            require(ctx, Capability.BOND_LOT_10, action)
+
+
 def _session_trade(
-    ctx: ClientContext, order: OrderRequest, line: ServerLine, sent: SentOrder
+    ctx: ClientContext, order: OrderRequest, sent: SentOrder, sizes: dict[int, int]
 ) -> Plan[TradeResult]:
     """The cookie-session routes: /buy and /sell by shares, /trade to buy by ratio."""
-    action = sent.action
     if order.shares is not None:
-        if order.side == "buy":
-            require(ctx, Capability.SESSION_BUY, action)
-        else:
-            if order.trader_index is not None:
-                require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
-            if order.price_type != 0:
-                require(ctx, Capability.SESSION_SELL_PRICE_TYPE, action)
-            if order.shares % lot_size_on(order.symbol, line):
-                require(ctx, Capability.BOND_LOT_10, action)
         return (yield from _session_order(ctx, order, sent))
     if order.side == "buy":
-        if order.trader_index is not None:
-            require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
         return (yield from _session_buy_by_ratio(ctx, order, sent))
-    return (yield from _session_sell_by_ratio(ctx, order, line, sent))
+    return (yield from _session_sell_by_ratio(ctx, order, sent, sizes))
 
 
 def _session_order(ctx: ClientContext, order: OrderRequest, sent: SentOrder) -> Plan[TradeResult]:
@@ -395,28 +431,26 @@ def _session_buy_by_ratio(
 
 
 def _session_sell_by_ratio(
-    ctx: ClientContext, order: OrderRequest, line: ServerLine, sent: SentOrder
+    ctx: ClientContext, order: OrderRequest, sent: SentOrder, sizes: dict[int, int]
 ) -> Plan[TradeResult]:
-    """The session routes only sell by shares: size each account's order here.
+    """The session routes only sell by shares: one /sell per account, of ``sizes[account]``.
 
-    Same rule as the server's (``ratio_sell_sizes``). The upstream line's
-    /sell ignores trader_index and sells on every account, so there one
-    account's size can only be sent when the server has one account.
+    ``sizes`` come from ``ratio_sell_sizes`` (the server's rule). The
+    upstream line's /sell ignores trader_index and sells on every account,
+    so there one account's size can only be sent when the server has one
+    account (``place_order`` checks). Each request after the first waits
+    for its own rate-limit slot.
     """
-    action = sent.action
-    if order.trader_index is not None:
-        require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
-    sizes = yield from ratio_sell_sizes(ctx, order, line, action)
-    if len(sizes) > 1:
-        require(ctx, Capability.SESSION_ACCOUNT_CHOICE, action)
     results: list[TraderResult] = []
     warnings: list[str] = []
+    messages: list[str] = []
     reconciled = False
-    message = "卖出执行完成"
     for index, shares in sizes.items():
         if shares <= 0:
             results.append(_not_sent(index, order, f"可卖数量不足一手: 比例 {order.position_pct}"))
             continue
+        if messages and ctx.order_slots is not None and not ctx.dry_run:
+            yield from throttle(ctx.order_slots, sent.action)
         account_order = attrs.evolve(sent, trader_index=index, shares=shares)
         try:
             placed = yield from _session_order(ctx, order, account_order)
@@ -425,19 +459,24 @@ def _session_sell_by_ratio(
             if done:
                 error.args = (f"{error.args[0]}; 已下单 (placed before): {done}",)
             raise
-        message = placed.message
+        messages.append(placed.message)
         results.extend(placed.results)
         warnings.extend(placed.warnings)
         reconciled = reconciled or placed.reconciled
+    message = messages[-1] if messages else "卖出执行完成"
+    if ctx.dry_run:  # every request it did not send
+        message = "; ".join(messages)
     return TradeResult(
         message=message,
-        results=results,
+        results=results if not ctx.dry_run else [],
         operation="sell",
         trade_mode="position_pct",
         trade_param=order.position_pct,
         strategy_name=order.strategy_name,
         warnings=warnings,
         reconciled=reconciled,
+        client_order_id=sent.client_order_id if ctx.dry_run else None,
+        dry_run=ctx.dry_run,
     )
 
 
@@ -532,13 +571,17 @@ def reverse_repo(
     line = yield from detect_server_line(ctx)
     if reserve > 0:
         require(ctx, Capability.REVERSE_REPO_RESERVE, "reverse_repo")
+    reads = AccountReads(ctx, index)
+    # Of the risk limits only the symbol lists and the order counts apply:
+    # lending all cash is what a reverse repo is for.
+    text = describe_order("reverse_repo", REVERSE_REPO_SYMBOL, None, None, None, 5, index)
+    if ctx.risk is not None:
+        check_symbol(ctx.risk, REVERSE_REPO_SYMBOL, text)
+    yield from guard_order(ctx, "reverse_repo", reads, text)
     reported = line_has(line, Capability.REVERSE_REPO_RESULT)
     before: dict[int, set[int]] = {}
     if not reported:
-        targets = (
-            [index] if index is not None else [a.index for a in (yield from get_accounts(ctx))]
-        )
-        for target in targets:
+        for target in (yield from reads.targets()):
             before[target] = {o.order_id for o in (yield from get_orders(ctx, target))}
     # The route takes no strategy_name: the id stays client-side (journal,
     # result), and a lost answer is matched on the repo symbol and time.
@@ -563,6 +606,9 @@ def reverse_repo(
     call = Call(REVERSE_REPO, {"body": body}, "reverse_repo", places_order=True)
     fallback = Sent("reverse_repo", index, operation="sell", reserve_amount=reserve)
     expected = ["reserve_amount"] if reported else []
+
+    if ctx.dry_run:
+        return dry_run_result(call, sent)
 
     def placing() -> Plan[TradeResult]:
         result = yield from _place(

@@ -50,6 +50,20 @@ def line_sim(directory: Path, line: str) -> Any:
     return custom_sim(directory, on_line)
 
 
+# Requests that place or cancel orders (everything else the client sends is a read or the probe).
+ORDER_PATHS = (
+    "/qmt/trade/api/outer/trade/",
+    "/qmt/trade/api/trade/nhg",
+    "/qmt/trade/api/cancel_order",
+    "/qmt/trade/api/cancel_orders/",
+)
+
+
+def order_requests(proxy: Any) -> list[dict[str, Any]]:
+    """The order-placing and cancelling requests a FaultProxy saw, in arrival order."""
+    return [e for e in proxy.log() if e["path"].startswith(ORDER_PATHS)]
+
+
 def orders_at(sim: SimulatorProcess) -> int:
     """Every order the simulator holds today, over the sample config's two accounts."""
     with signed_client(sim, server_line="main") as reader:  # reads only: no probe needed

@@ -72,7 +72,8 @@ async def proxied(
 def test_import_leaves_aiohttp_and_other_optional_packages_unimported() -> None:
     code = (
         "import sys, qmt_facade\n"
-        "lazy = ('aiohttp', 'httpx_aiohttp', 'yaml', 'tenacity', 'dotenv', 'typer', 'pandas')\n"
+        "lazy = ('aiohttp', 'httpx_aiohttp', 'asyncio', 'yaml', 'tenacity', 'dotenv', 'typer',"
+        " 'pandas', 'pyrate_limiter', 'sqlite3')\n"
         "print(sorted(m for m in lazy if m in sys.modules))\n"
         "qmt_facade.AsyncQMTTradeClient('http://127.0.0.1:9', client_id='c', secret_key='s')\n"
         "print('aiohttp' in sys.modules)\n"

@@ -279,6 +279,10 @@ def test_buy_confirmed(sim: SimulatorProcess, client: QMTTradeClient) -> None:
     assert "已下单" in done.stdout
     placed = [o for o in client.get_orders(0) if o.price == 9.65 and o.volume == 200]
     assert len(placed) == 1 and str(placed[0].order_id) in done.stdout
+    # The call's client order id, as the order carries it (find_order looks it up).
+    assert placed[0].client_order_id and f"client_order_id: {placed[0].client_order_id}" in (
+        done.stdout
+    )
 
 
 def test_buy_yes_json(sim: SimulatorProcess, client: QMTTradeClient) -> None:
@@ -293,31 +297,66 @@ def test_buy_yes_json(sim: SimulatorProcess, client: QMTTradeClient) -> None:
     assert (order.symbol, order.side, order.price) == ("000001.SZ", "buy", 9.75)
 
 
-def test_dry_run_sends_nothing(sim: SimulatorProcess, client: QMTTradeClient) -> None:
+def test_dry_run_checks_with_the_server_and_sends_nothing(
+    sim: SimulatorProcess, client: QMTTradeClient
+) -> None:
     before = order_count(client)
     shown = as_json(
         qmt(sim, "sell", "000001", "--price", "12", "--shares", "100", "--dry-run", "--json")
     )
-    assert shown == {
-        "dry_run": True,
-        "method": "sell",
-        "arguments": {
-            "symbol": "000001.SZ",
-            "price": 12.0,
-            "shares": 100,
-            "price_type": 0,
-            "trader_index": None,
-        },
-    }
-    table = qmt(sim, "repo", "--reserve", "1000", "-i", "0", "--dry-run").stdout
-    assert "dry run" in table and "1,000.00" in table
-    assert "QMTTradeClient.reverse_repo(reserve_amount=1000.0, trader_index=0)" in table
+    assert shown["dry_run"] is True and shown["order_ids"] == [] and shown["results"] == []
+    assert shown["client_order_id"] and shown["operation"] == "sell"
+    # The request the client would have sent, body as httpx encodes it.
+    assert "POST /qmt/trade/api/outer/trade/sell " in shown["message"]
+    assert '"order_num":100' in shown["message"] and '"symbol":"000001.SZ"' in shown["message"]
+    table = qmt(sim, "repo", "--reserve", "1000", "-i", "0", "--dry-run")
+    assert table.exit_code == 0, table.output
+    assert "dry run" in table.stdout and "/qmt/trade/api/trade/nhg" in table.stdout
+    assert '"reserve_amount":1000.0' in table.stdout
     cancel = as_json(qmt(sim, "cancel", "5", "-i", "0", "--dry-run", "--json"))
-    assert cancel["arguments"] == {"order_id": 5, "trader_index": 0}
-    # No server needed at all: nothing is sent.
-    offline = qmt(None, "buy", "000001", "--price", "10", "--shares", "100", "--dry-run")
-    assert offline.exit_code == 0 and "QMTTradeClient.buy(" in offline.stdout
+    assert cancel["dry_run"] is True and '{"order_id":5,"trader_index":0}' in cancel["message"]
+    everything = as_json(qmt(sim, "cancel-all", "buy", "--dry-run", "--json"))
+    assert everything["dry_run"] is True and everything["results"] == []
     assert order_count(client) == before
+    # The client checks the call against the server (line, positions, limits): it needs one.
+    nowhere = ["--base-url", f"http://127.0.0.1:{free_port()}", "--client-id", "c"]
+    offline = qmt(
+        None,
+        *nowhere,
+        "--secret-key",
+        "s",
+        "buy",
+        "000001",
+        "--price",
+        "10",
+        "--shares",
+        "100",
+        "--dry-run",
+    )
+    assert offline.exit_code == ExitCode.CONNECTION, offline.output
+
+
+def test_dry_run_applies_the_risk_limits_of_the_config_file(
+    sim: SimulatorProcess, client: QMTTradeClient, tmp_path: Path
+) -> None:
+    config = tmp_path / "qmt.yaml"
+    config.write_text("risk:\n  max_order_value: 5000\n", encoding="utf-8")
+    refused = qmt(
+        sim,
+        "--config",
+        str(config),
+        "buy",
+        "000001",
+        "--price",
+        "10",
+        "--shares",
+        "1000",
+        "--dry-run",
+        "--json",
+    )
+    error = error_of(refused, ExitCode.REFUSED)
+    assert error["type"] == "QMTRiskError" and error["limit"] == "max_order_value"
+    assert error["value"] == 10000.0
 
 
 @pytest.mark.parametrize(
@@ -450,6 +489,15 @@ def test_a_timeout_while_placing_is_state_unknown_exit_4(
     reading = CliRunner().invoke(app, [*flags, "--timeout", "0.3", "accounts"])
     assert reading.exit_code == ExitCode.CONNECTION
     assert SECRET_MARK not in placing.output + reading.output
+
+
+def test_a_timeout_of_the_line_probe_before_an_order_exits_3(silent_server: str) -> None:
+    """The probe (POST /buy with {}) cannot place an order: its timeout is a connection fault."""
+    flags = ["--base-url", silent_server, "--client-id", "c", "--secret-key", SECRET_MARK]
+    order = ["buy", "000001", "--price", "10", "--shares", "100", "-y", "--json"]
+    placing = CliRunner().invoke(app, [*flags, "--timeout", "0.3", *order])
+    error = error_of(placing, ExitCode.CONNECTION)
+    assert error["type"] == "QMTTimeoutError" and "detect_server_line" in error["message"]
 
 
 def test_a_refused_signature_exits_1_without_printing_the_secret(sim: SimulatorProcess) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from _support import sample_config
 
+from qmt_facade.config import load_config_file
 from qmt_sim.testing import SimulatorProcess
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -40,3 +41,14 @@ def test_quick_start_runs_against_the_sample_simulator(
     printed = capsys.readouterr().out.splitlines()
     assert float(printed[0]) > 0
     assert re.fullmatch(r"\[\d+(, \d+)*\]", printed[1])  # order ids were placed
+
+
+def test_the_guard_rails_yaml_example_loads(tmp_path: Path) -> None:
+    section = README.read_text(encoding="utf-8").split("## Guard rails", 1)[1]
+    match = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert match, "the Guard rails section has no yaml block"
+    config = tmp_path / "qmt.yaml"
+    config.write_text(match.group(1).replace("C:/qmt/", f"{tmp_path}/"), encoding="utf-8")
+    settings = load_config_file(config)
+    assert settings["risk"].blocked_symbols == ("688*", "*.BJ")
+    assert settings["rate_limit"].backend == "file"

@@ -11,6 +11,8 @@ from qmt_facade import (
     QMTNotFoundError,
     QMTOrderRejectedError,
     QMTOrderStateUnknownError,
+    QMTRateLimitError,
+    QMTRiskError,
     QMTTimeoutError,
     QMTTradeClientError,
     QMTUnsupportedError,
@@ -23,26 +25,25 @@ URL = "http://127.0.0.1:9091"
 
 
 @pytest.mark.parametrize(
-    ("error", "reading", "placing"),
+    ("error", "code"),
     [
-        (QMTValidationError("x", field="f", value=1, rule="r"), ExitCode.USAGE, ExitCode.USAGE),
-        (QMTConnectionError(URL), ExitCode.CONNECTION, ExitCode.CONNECTION),
-        (QMTTimeoutError(URL), ExitCode.CONNECTION, ExitCode.ORDER_STATE_UNKNOWN),
-        (
-            QMTOrderStateUnknownError("lost", client_order_id="c1"),
-            ExitCode.ORDER_STATE_UNKNOWN,
-            ExitCode.ORDER_STATE_UNKNOWN,
-        ),
-        (QMTOrderRejectedError("no", outcomes=[]), ExitCode.REFUSED, ExitCode.REFUSED),
-        (QMTAuthenticationError("bad signature"), ExitCode.REFUSED, ExitCode.REFUSED),
-        (QMTNotFoundError(status_code=404), ExitCode.REFUSED, ExitCode.REFUSED),
-        (QMTUnsupportedError("no", capability="market_data"), ExitCode.REFUSED, ExitCode.REFUSED),
-        (QMTAPIError("500", status_code=500), ExitCode.REFUSED, ExitCode.REFUSED),
+        (QMTValidationError("x", field="f", value=1, rule="r"), ExitCode.USAGE),
+        (QMTConnectionError(URL), ExitCode.CONNECTION),
+        # A timeout the client raises as such settled the order's fate (never
+        # sent, or a read such as the line probe): only the unknown state is a 4.
+        (QMTTimeoutError(URL, "buy: ConnectTimeout; not sent"), ExitCode.CONNECTION),
+        (QMTOrderStateUnknownError("lost", client_order_id="c1"), ExitCode.ORDER_STATE_UNKNOWN),
+        (QMTOrderRejectedError("no", outcomes=[]), ExitCode.REFUSED),
+        (QMTAuthenticationError("bad signature"), ExitCode.REFUSED),
+        (QMTNotFoundError(status_code=404), ExitCode.REFUSED),
+        (QMTUnsupportedError("no", capability="market_data"), ExitCode.REFUSED),
+        (QMTAPIError("500", status_code=500), ExitCode.REFUSED),
+        (QMTRiskError("over", limit="max_order_value", value=2.0, order="buy"), ExitCode.REFUSED),
+        (QMTRateLimitError("no slot", max_wait=0.0), ExitCode.REFUSED),
     ],
 )
-def test_exit_codes(error: QMTTradeClientError, reading: ExitCode, placing: ExitCode) -> None:
-    assert exit_code_for(error, places_order=False) == reading
-    assert exit_code_for(error, places_order=True) == placing
+def test_exit_codes(error: QMTTradeClientError, code: ExitCode) -> None:
+    assert exit_code_for(error) == code
 
 
 def test_the_documented_numbers() -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from qmt_facade import plans
-from qmt_facade.errors import QMTTradeClientError, QMTValidationError
+from qmt_facade.errors import QMTRiskError, QMTTradeClientError, QMTValidationError
 from qmt_facade.journal import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     JournalIntent,
     JournalOutcome,
@@ -19,6 +20,7 @@ from qmt_facade.journal import (
 )
 from qmt_facade.plans import Call, ClientContext, Record
 from qmt_facade.plans.steps import RecentSet
+from qmt_facade.risk import RiskLimits
 from qmt_facade.server_lines import ServerLine
 
 SIGNED = ClientContext(signed=True, server_line=ServerLine.MAIN, journaling=True)
@@ -31,7 +33,7 @@ def intent(client_order_id: str, created_at: float = 1.0) -> JournalIntent:
 def test_pragmas_and_schema_version(tmp_path: Path) -> None:
     journal = OrderJournal(tmp_path / "orders.sqlite3")
     try:
-        assert journal.schema_version == SCHEMA_VERSION == 1
+        assert journal.schema_version == SCHEMA_VERSION == 2
         mode = journal._db.execute("PRAGMA journal_mode").fetchone()[0]
         sync = journal._db.execute("PRAGMA synchronous").fetchone()[0]
         assert (mode, sync) == ("wal", 2)  # 2 = FULL
@@ -57,6 +59,25 @@ def test_unresolved_lists_intents_without_a_final_outcome(tmp_path: Path) -> Non
         assert reopened.outcomes("d")[-1].order_ids == ((1, 12),)
     finally:
         reopened.close()
+
+
+def test_a_version_1_file_gains_the_order_counts_and_keeps_its_intents(tmp_path: Path) -> None:
+    path = tmp_path / "orders.sqlite3"
+    with sqlite3.connect(path) as db:  # a journal written by the SDK before the risk limits
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO order_intents VALUES ('old', 'buy', '{\"shares\": 100}', 1.0)")
+    journal = OrderJournal(path)
+    try:
+        assert journal.schema_version == 2
+        assert [i.client_order_id for i in journal.unresolved()] == ["old"]
+        journal.take_order_slots([0], 1_700_000_000.0, RiskLimits(max_orders_per_day=1), "o", True)
+        with pytest.raises(QMTRiskError, match="max_orders_per_day"):
+            journal.take_order_slots(
+                [0], 1_700_000_001.0, RiskLimits(max_orders_per_day=1), "o", True
+            )
+    finally:
+        journal.close()
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
