@@ -9,7 +9,9 @@ login and other pages, unknown paths) goes on to the Starlette app.
 
 It also answers what Flask answers for any route on its own: ``OPTIONS``
 (200 with ``Allow``), ``HEAD`` as ``GET``, and a wrong method, which the real
-server's catch-all error handler turns into its HTML 500 page.
+server's catch-all error handler turns into its HTML 500 page. JSON answers
+are ``JsonAnswer``s: the bytes Flask's ``jsonify`` writes and their headers,
+made once, so a cached answer is sent again as it is.
 """
 
 from __future__ import annotations
@@ -18,13 +20,45 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from . import auth
 from .calls import Api, ApiError
 
 INTERNAL_ERROR = "Internal Server Error"
+# Anything that sends an answer: a JsonAnswer or a Starlette response.
+Answer = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def flask_json(content: Any) -> bytes:
+    """JSON as Flask's jsonify writes it: sorted keys, ASCII escapes, compact, a final newline."""
+    return (auth.CANONICAL_JSON.encode(content) + "\n").encode("ascii")
+
+
+class JsonAnswer:
+    """A JSON answer, rendered when made and never changed, so it can be cached and re-sent.
+
+    The same headers as Starlette's ``JSONResponse`` (content-length, then
+    content-type), without its per-answer header building.
+    """
+
+    __slots__ = ("body", "headers", "status_code")
+
+    def __init__(self, content: Any, status_code: int = 200) -> None:
+        self.status_code = status_code
+        self.body = flask_json(content)
+        self.headers = (
+            (b"content-length", str(len(self.body)).encode("ascii")),
+            (b"content-type", b"application/json"),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.headers}
+        )
+        await send({"type": "http.response.body", "body": self.body})
 
 
 class ClientGone(Exception):
@@ -44,8 +78,11 @@ class RawRequest:
 
     async def body(self, limit: int) -> bytes:
         """The body, refusing anything larger than ``limit`` bytes with a 413."""
+        declared = self.headers.get("content-length")
+        if declared is None and "transfer-encoding" not in self.headers:
+            return b""  # HTTP/1.1: a request without either header has no body
         too_large = ApiError(413, f"请求体过大，上限 {limit} 字节")
-        declared = self.headers.get("content-length", "")
+        declared = declared or ""
         if declared.isdigit() and int(declared) > limit:
             raise too_large
         chunks: list[bytes] = []
@@ -72,7 +109,7 @@ def headers_of(scope: Scope) -> dict[str, str]:
     return headers
 
 
-Respond = Callable[[Api, RawRequest], Awaitable[Response]]
+Respond = Callable[[Api, RawRequest], Awaitable[Answer]]
 # Other routes of the app, for OPTIONS: (path regex match, methods).
 OtherRoutes = Iterable[tuple[Callable[[str], Any], Iterable[str]]]
 

@@ -34,7 +34,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import auth
-from .api_router import INTERNAL_ERROR, ApiRouter, RawRequest
+from .api_router import INTERNAL_ERROR, Answer, ApiRouter, JsonAnswer, RawRequest, flask_json
 from .calls import (
     API,
     BAD_REQUEST,
@@ -54,6 +54,7 @@ from .config import SAMPLE_SESSION_SECRET, SimConfig
 from .engine import Engine
 from .lines import ServerLine, line_named
 from .market_data import DATA_ROUTES
+from .read_cache import ReadCache
 from .shared_routes import ORDER_ROUTES, QUERY_ROUTES, SIM_ROUTES
 from .store import Store
 
@@ -66,10 +67,10 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class FlaskJSONResponse(JSONResponse):
-    """JSON as Flask's jsonify writes it: sorted keys, ASCII escapes, compact, a final newline."""
+    """A page's JSON answer (``/login``'s errors), written like Flask's jsonify."""
 
     def render(self, content: Any) -> bytes:
-        return (auth.CANONICAL_JSON.encode(content) + "\n").encode("ascii")
+        return flask_json(content)
 
 
 def html_text(text: str, status: int) -> HTMLResponse:
@@ -118,6 +119,7 @@ class Server:
             self._session_secret(), [u.username for u in config.users], self.revoked_sessions
         )
         self.latency_s = config.server.latency_ms / 1000
+        self.read_cache = ReadCache(engine.store.version)
 
     def _session_secret(self) -> str:
         """The configured secret, else a random one made once per database and kept in it."""
@@ -157,14 +159,14 @@ class Server:
             return None
         return self.sessions.username(cookie_parser(cookie_header).get(auth.SESSION_COOKIE))
 
-    async def respond(self, api: Api, request: RawRequest) -> Response:
+    async def respond(self, api: Api, request: RawRequest) -> Answer:
         """Answer one API request (``ApiRouter`` calls this)."""
         response = await self._answer(api, request)
         # Nothing is answered before the state it reports is on disk (group commit).
         await self.engine.store.durable()
         return response
 
-    async def _answer(self, api: Api, request: RawRequest) -> Response:
+    async def _answer(self, api: Api, request: RawRequest) -> Answer:
         try:
             call = self._call(request, await request.body(self.config.server.max_body_bytes))
             self._authenticate(api, call)
@@ -172,9 +174,12 @@ class Server:
             if self.latency_s and api.path.startswith((API, DATA_API)):
                 await asyncio.sleep(self.latency_s)  # other requests run meanwhile
             # Handlers are short and synchronous: they run on the event loop, one at a time.
+            if api.cacheable:
+                key = (api.path, *call.path_params.values())
+                return self.read_cache.answer(key, lambda: _json(api.handler(call, self.context)))
             result = api.handler(call, self.context)
         except ApiError as exc:
-            return FlaskJSONResponse({"error": exc.message}, status_code=exc.status)
+            return JsonAnswer({"error": exc.message}, status_code=exc.status)
         except FlaskErrorPage:
             return html_text(INTERNAL_ERROR, 500)
         except Exception as exc:
@@ -182,12 +187,10 @@ class Server:
             if not api.json_errors:
                 return html_text(INTERNAL_ERROR, 500)
             # The real server's catch-all; the client gets JSON, never a traceback.
-            return FlaskJSONResponse(
+            return JsonAnswer(
                 {"error": f"接口异常: {api.name}", "message": str(exc)}, status_code=500
             )
-        if isinstance(result, Reply):
-            return FlaskJSONResponse(result.body, status_code=result.status)
-        return FlaskJSONResponse(result)
+        return _json(result)
 
     @staticmethod
     def _call(request: RawRequest, raw: bytes) -> Call:
@@ -240,6 +243,13 @@ class Server:
         )
         if problem is not None:
             raise ApiError(401, problem)
+
+
+def _json(result: Any) -> JsonAnswer:
+    """A handler's result as its answer (a ``Reply`` carries a status other than 200)."""
+    if isinstance(result, Reply):
+        return JsonAnswer(result.body, status_code=result.status)
+    return JsonAnswer(result)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -107,6 +107,9 @@ class Api:
     # False for the few real routes without the JSON catch-all: an exception
     # there is Flask's HTML page "Internal Server Error" (a 500).
     json_errors: bool = True
+    # True for reads whose answer depends on the path and the book alone: it is
+    # served from the ReadCache until the next write (read_cache.py).
+    cacheable: bool = False
 
 
 @dataclass(frozen=True)

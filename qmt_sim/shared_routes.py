@@ -170,10 +170,25 @@ def sim_faults(call: Call, ctx: Context) -> Any:
     return {"notification_failures": ctx.engine.notifier.failures}
 
 
+# Pure reads of the book: their answers are cached until the next write.
 QUERY_ROUTES: tuple[Api, ...] = (
-    Api(f"{API}/accounts", "GET", EITHER, "get_accounts", get_accounts),
-    Api(f"{API}/portfolio/{{trader_index:int}}", "GET", EITHER, "get_portfolio", get_portfolio),
-    Api(f"{API}/positions/{{trader_index:int}}", "GET", EITHER, "get_positions", get_positions),
+    Api(f"{API}/accounts", "GET", EITHER, "get_accounts", get_accounts, cacheable=True),
+    Api(
+        f"{API}/portfolio/{{trader_index:int}}",
+        "GET",
+        EITHER,
+        "get_portfolio",
+        get_portfolio,
+        cacheable=True,
+    ),
+    Api(
+        f"{API}/positions/{{trader_index:int}}",
+        "GET",
+        EITHER,
+        "get_positions",
+        get_positions,
+        cacheable=True,
+    ),
 )
 
 ORDER_ROUTES: tuple[Api, ...] = (

@@ -274,6 +274,17 @@ class Store:
     def group_commit(self) -> GroupCommit | None:
         return self._group
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the book may have: a write of ours, or a commit of another connection.
+
+        ``commits`` counts this connection's write transactions that changed a
+        row; SQLite's ``data_version`` moves when another connection (another
+        process on the same file) commits.
+        """
+        with self._lock:
+            other: int = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            return self.commits, other
+
     async def durable(self) -> None:
         """Return once every transaction committed so far is on disk."""
         if self._group is not None and self._group.durable < self.commits:
