@@ -530,7 +530,7 @@ class Engine:
         # price and any remainder rests there (or is cancelled for IOC).
         limit = mk.round_to_tick(to_milli(price), tick) if price_type == FIX_PRICE else quote.last
         order = Order(
-            order_id=tx.next_order_id(),
+            order_id=0,  # given by tx.insert_order
             account_idx=idx,
             trading_day=self._day(tx),
             symbol=symbol,

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +177,25 @@ class Quote:
     day_amount: int
     steps: int
     liquidity: int
+
+
+def _select(record: type, table: str) -> str:
+    """``SELECT <the record's fields, in order> FROM table``: rows become records positionally."""
+    return f"SELECT {', '.join(f.name for f in fields(record))} FROM {table}"
+
+
+SELECT_ACCOUNTS = _select(Account, "accounts")
+SELECT_POSITIONS = _select(Position, "positions")
+SELECT_ORDERS = _select(Order, "orders")
+SELECT_QUOTES = _select(Quote, "market")
+ORDER_COLUMNS = [f.name for f in fields(Order)]
+# The new order's id is chosen inside the INSERT (one statement, not two):
+# one above the largest so far, FIRST_ORDER_ID for the first.
+INSERT_ORDER = (
+    f"INSERT INTO orders ({', '.join(ORDER_COLUMNS)}) VALUES "
+    "((SELECT COALESCE(MAX(order_id) + 1, ?) FROM orders), "
+    f"{', '.join('?' for _ in ORDER_COLUMNS[1:])})"
+)
 
 
 # fdatasync where it exists (Linux): the WAL's data and size reach the disk,
@@ -396,7 +415,7 @@ class Tx:
 
     # ---- accounts -----------------------------------------------------------
     def accounts(self) -> list[Account]:
-        return [Account(**dict(r)) for r in self.conn.all("SELECT * FROM accounts ORDER BY idx")]
+        return [Account(*r) for r in self.conn.all(f"{SELECT_ACCOUNTS} ORDER BY idx")]
 
     def assets(self, idx: int) -> tuple[int, int, int | None]:
         """Cash, frozen cash and market value of an account in one query.
@@ -420,10 +439,10 @@ class Tx:
     def account(self, idx: int) -> Account:
         account = self._accounts.get(idx)
         if account is None:
-            row = self.conn.one("SELECT * FROM accounts WHERE idx = ?", (idx,))
+            row = self.conn.one(f"{SELECT_ACCOUNTS} WHERE idx = ?", (idx,))
             if row is None:
                 raise KeyError(f"no account {idx}")
-            account = self._accounts[idx] = Account(**dict(row))
+            account = self._accounts[idx] = Account(*row)
         return account
 
     def insert_account(self, account: Account) -> None:
@@ -442,18 +461,18 @@ class Tx:
     # ---- positions ----------------------------------------------------------
     def positions(self, account_idx: int) -> list[Position]:
         rows = self.conn.all(
-            "SELECT * FROM positions WHERE account_idx = ? ORDER BY symbol", (account_idx,)
+            f"{SELECT_POSITIONS} WHERE account_idx = ? ORDER BY symbol", (account_idx,)
         )
-        return [Position(**dict(r)) for r in rows]
+        return [Position(*r) for r in rows]
 
     def all_positions(self) -> list[Position]:
-        return [Position(**dict(r)) for r in self.conn.all("SELECT * FROM positions")]
+        return [Position(*r) for r in self.conn.all(SELECT_POSITIONS)]
 
     def position(self, account_idx: int, symbol: str) -> Position | None:
         row = self.conn.one(
-            "SELECT * FROM positions WHERE account_idx = ? AND symbol = ?", (account_idx, symbol)
+            f"{SELECT_POSITIONS} WHERE account_idx = ? AND symbol = ?", (account_idx, symbol)
         )
-        return Position(**dict(row)) if row else None
+        return Position(*row) if row else None
 
     def save_position(self, pos: Position) -> None:
         """Upsert a position; a fully closed, unfrozen position is removed."""
@@ -482,18 +501,11 @@ class Tx:
         )
 
     # ---- orders -------------------------------------------------------------
-    def next_order_id(self) -> int:
-        row = self.conn.one("SELECT MAX(order_id) AS top FROM orders")
-        top = row["top"] if row is not None else None
-        return FIRST_ORDER_ID if top is None else int(top) + 1
-
     def insert_order(self, order: Order) -> None:
-        values = dict(order.__dict__)
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        self.conn.execute(
-            f"INSERT INTO orders ({columns}) VALUES ({marks})", tuple(values.values())
-        )
+        """Store a new order and give it its id (``order.order_id`` is set here)."""
+        values = [getattr(order, name) for name in ORDER_COLUMNS[1:]]
+        cursor = self.conn.execute(INSERT_ORDER, (FIRST_ORDER_ID, *values))
+        order.order_id = int(cursor.lastrowid or 0)
 
     def save_order(self, order: Order) -> None:
         self.conn.execute(
@@ -511,25 +523,25 @@ class Tx:
         )
 
     def order(self, order_id: int) -> Order | None:
-        row = self.conn.one("SELECT * FROM orders WHERE order_id = ?", (order_id,))
-        return Order(**dict(row)) if row else None
+        row = self.conn.one(f"{SELECT_ORDERS} WHERE order_id = ?", (order_id,))
+        return Order(*row) if row else None
 
     def orders_of_day(self, account_idx: int, trading_day: int) -> list[Order]:
         rows = self.conn.all(
-            "SELECT * FROM orders WHERE account_idx = ? AND trading_day = ? ORDER BY order_id",
+            f"{SELECT_ORDERS} WHERE account_idx = ? AND trading_day = ? ORDER BY order_id",
             (account_idx, trading_day),
         )
-        return [Order(**dict(r)) for r in rows]
+        return [Order(*r) for r in rows]
 
     def open_orders(self, statuses: tuple[int, ...], symbol: str | None = None) -> list[Order]:
         marks = ", ".join("?" for _ in statuses)
-        sql = f"SELECT * FROM orders WHERE status IN ({marks})"
+        sql = f"{SELECT_ORDERS} WHERE status IN ({marks})"
         params: tuple[Any, ...] = statuses
         if symbol is not None:
             sql += " AND symbol = ?"
             params = (*statuses, symbol)
         rows = self.conn.all(sql + " ORDER BY order_id", params)
-        return [Order(**dict(r)) for r in rows]
+        return [Order(*r) for r in rows]
 
     def insert_fill(
         self,
@@ -561,11 +573,11 @@ class Tx:
 
     # ---- market -------------------------------------------------------------
     def quote(self, symbol: str) -> Quote | None:
-        row = self.conn.one("SELECT * FROM market WHERE symbol = ?", (symbol,))
-        return Quote(**dict(row)) if row else None
+        row = self.conn.one(f"{SELECT_QUOTES} WHERE symbol = ?", (symbol,))
+        return Quote(*row) if row else None
 
     def quotes(self) -> list[Quote]:
-        return [Quote(**dict(r)) for r in self.conn.all("SELECT * FROM market ORDER BY symbol")]
+        return [Quote(*r) for r in self.conn.all(f"{SELECT_QUOTES} ORDER BY symbol")]
 
     def save_quote(self, q: Quote) -> None:
         self.conn.execute(
