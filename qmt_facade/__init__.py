@@ -61,45 +61,46 @@ if TYPE_CHECKING:
     from qmt_facade.risk import RiskLimits
     from qmt_facade.server_lines import Capability, ServerLine
     from qmt_facade.symbols import lot_size, normalize_symbol
-
-# The blocking client and the errors load with the package; the rest when
-# first named (the async client brings asyncio and aiohttp, market data and
-# frames their own classes), so that `import qmt_facade` stays cheap.
-__getattr__, __dir__ = lazy_exports(
-    globals(),
-    {
-        "qmt_facade.aio": ("AsyncQMTTradeClient",),
-        "qmt_facade.frames": ("BarMap", "OrderList", "PositionList", "TickMap"),
-        "qmt_facade.journal": (
-            "JournalIntent",
-            "JournalOutcome",
-            "JournalResolution",
-            "OrderJournal",
-        ),
-        "qmt_facade.plans.lifecycle": ("OrderEvent",),
-        "qmt_facade.quotes": ("SHANGHAI", "Bar", "Tick"),
-        "qmt_facade.rate_limit": ("RateLimit",),
-        "qmt_facade.records": (
-            "CANCELABLE_STATUSES",
-            "FINAL_STATUSES",
-            "STATUS_NAMES",
-            "Account",
-            "AccountSummary",
-            "CancelAllResult",
-            "CancelEntry",
-            "CancelResult",
-            "Order",
-            "OrderOutcome",
-            "Portfolio",
-            "Position",
-            "TradeResult",
-            "TraderResult",
-        ),
-        "qmt_facade.risk": ("RiskLimits",),
-        "qmt_facade.server_lines": ("Capability", "ServerLine"),
-        "qmt_facade.symbols": ("lot_size", "normalize_symbol"),
-    },
-)
+else:
+    # The blocking client and the errors load with the package; the rest when
+    # first named (the async client brings asyncio and aiohttp, market data and
+    # frames their own classes), so that `import qmt_facade` stays cheap. Type
+    # checkers read the imports above: a module __getattr__ would pass any name.
+    __getattr__, __dir__ = lazy_exports(
+        globals(),
+        {
+            "qmt_facade.aio": ("AsyncQMTTradeClient",),
+            "qmt_facade.frames": ("BarMap", "OrderList", "PositionList", "TickMap"),
+            "qmt_facade.journal": (
+                "JournalIntent",
+                "JournalOutcome",
+                "JournalResolution",
+                "OrderJournal",
+            ),
+            "qmt_facade.plans.lifecycle": ("OrderEvent",),
+            "qmt_facade.quotes": ("SHANGHAI", "Bar", "Tick"),
+            "qmt_facade.rate_limit": ("RateLimit",),
+            "qmt_facade.records": (
+                "CANCELABLE_STATUSES",
+                "FINAL_STATUSES",
+                "STATUS_NAMES",
+                "Account",
+                "AccountSummary",
+                "CancelAllResult",
+                "CancelEntry",
+                "CancelResult",
+                "Order",
+                "OrderOutcome",
+                "Portfolio",
+                "Position",
+                "TradeResult",
+                "TraderResult",
+            ),
+            "qmt_facade.risk": ("RiskLimits",),
+            "qmt_facade.server_lines": ("Capability", "ServerLine"),
+            "qmt_facade.symbols": ("lot_size", "normalize_symbol"),
+        },
+    )
 
 __all__ = [
     "CANCELABLE_STATUSES",

@@ -63,49 +63,50 @@ if TYPE_CHECKING:
         validate_order,
     )
     from qmt_facade.server_lines import detect_server_line
-
-__getattr__, __dir__ = lazy_exports(
-    globals(),
-    {
-        "qmt_facade.client_order_id": ("DEFAULT_STRATEGY_NAME",),
-        "qmt_facade.plans.accounts": (
-            "get_account_summary",
-            "get_accounts",
-            "get_portfolio",
-            "get_position_by_symbol",
-            "get_positions",
-            "has_position",
-        ),
-        "qmt_facade.plans.cancels": ("cancel_all", "cancel_order"),
-        "qmt_facade.plans.lifecycle": ("OrderEvent", "wait_for_order", "watch_orders"),
-        "qmt_facade.plans.market_data": ("MarketTime", "get_full_tick", "get_market_data"),
-        "qmt_facade.plans.orders": ("get_order", "get_orders"),
-        "qmt_facade.plans.reconcile": ("SentOrder", "find_order", "reconcile_journal"),
-        "qmt_facade.plans.session": ("login", "logout"),
-        "qmt_facade.plans.steps": (
-            "Call",
-            "ClientContext",
-            "Emit",
-            "Guard",
-            "Pause",
-            "Plan",
-            "Record",
-            "Step",
-            "read",
-        ),
-        "qmt_facade.plans.trading": (
-            "OrderRequest",
-            "buy_all",
-            "check_trade",
-            "detect_server_line",
-            "place_order",
-            "reverse_repo",
-            "sell_all",
-            "validate_order",
-        ),
-        "qmt_facade.server_lines": ("detect_server_line",),
-    },
-)
+else:
+    # Type checkers read the imports above: a module __getattr__ would pass any name.
+    __getattr__, __dir__ = lazy_exports(
+        globals(),
+        {
+            "qmt_facade.client_order_id": ("DEFAULT_STRATEGY_NAME",),
+            "qmt_facade.plans.accounts": (
+                "get_account_summary",
+                "get_accounts",
+                "get_portfolio",
+                "get_position_by_symbol",
+                "get_positions",
+                "has_position",
+            ),
+            "qmt_facade.plans.cancels": ("cancel_all", "cancel_order"),
+            "qmt_facade.plans.lifecycle": ("OrderEvent", "wait_for_order", "watch_orders"),
+            "qmt_facade.plans.market_data": ("MarketTime", "get_full_tick", "get_market_data"),
+            "qmt_facade.plans.orders": ("get_order", "get_orders"),
+            "qmt_facade.plans.reconcile": ("SentOrder", "find_order", "reconcile_journal"),
+            "qmt_facade.plans.session": ("login", "logout"),
+            "qmt_facade.plans.steps": (
+                "Call",
+                "ClientContext",
+                "Emit",
+                "Guard",
+                "Pause",
+                "Plan",
+                "Record",
+                "Step",
+                "read",
+            ),
+            "qmt_facade.plans.trading": (
+                "OrderRequest",
+                "buy_all",
+                "check_trade",
+                "detect_server_line",
+                "place_order",
+                "reverse_repo",
+                "sell_all",
+                "validate_order",
+            ),
+            "qmt_facade.server_lines": ("detect_server_line",),
+        },
+    )
 
 __all__ = [
     "DEFAULT_STRATEGY_NAME",
