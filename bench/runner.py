@@ -612,7 +612,9 @@ def run_clients(profile: bool, counts: Counts, payload: dict[str, Any], lines: l
     print("in-process overhead (MockTransport, no network)", flush=True)
     in_process = overhead.measure(counts.calls, counts.reps * 3)
 
-    print(f"import times: {counts.import_runs} fresh interpreters each", flush=True)
+    print(
+        f"import times: {counts.import_runs} fresh interpreters each, bytecode cached", flush=True
+    )
     imports = importtime.measure(["httpx", "qmt_facade", "requests"], counts.import_runs)
     results, client_lines = report(scenarios, imports, cores, in_process, latency)
     lines += client_lines

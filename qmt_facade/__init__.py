@@ -10,7 +10,7 @@ works too.
 
 __version__ = "0.1.0"
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qmt_facade.client import QMTTradeClient
 from qmt_facade.errors import (
@@ -28,44 +28,79 @@ from qmt_facade.errors import (
     QMTValidationError,
     QMTWaitTimeoutError,
 )
-from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
-from qmt_facade.journal import JournalIntent, JournalOutcome, JournalResolution, OrderJournal
-from qmt_facade.plans import OrderEvent
-from qmt_facade.quotes import SHANGHAI, Bar, Tick
-from qmt_facade.rate_limit import RateLimit
-from qmt_facade.records import (
-    CANCELABLE_STATUSES,
-    FINAL_STATUSES,
-    STATUS_NAMES,
-    Account,
-    AccountSummary,
-    CancelAllResult,
-    CancelEntry,
-    CancelResult,
-    Order,
-    OrderOutcome,
-    Portfolio,
-    Position,
-    TradeResult,
-    TraderResult,
-)
-from qmt_facade.risk import RiskLimits
-from qmt_facade.server_lines import Capability, ServerLine
-from qmt_facade.symbols import lot_size, normalize_symbol
+from qmt_facade.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from qmt_facade.aio import AsyncQMTTradeClient
-
-
-def __getattr__(name: str) -> Any:
-    # The async client brings asyncio and aiohttp: loaded when first named,
-    # so that a blocking client's `import qmt_facade` does without them.
-    if name == "AsyncQMTTradeClient":
-        from qmt_facade.aio import AsyncQMTTradeClient
-
-        return AsyncQMTTradeClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+    from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
+    from qmt_facade.journal import (
+        JournalIntent,
+        JournalOutcome,
+        JournalResolution,
+        OrderJournal,
+    )
+    from qmt_facade.plans.lifecycle import OrderEvent
+    from qmt_facade.quotes import SHANGHAI, Bar, Tick
+    from qmt_facade.rate_limit import RateLimit
+    from qmt_facade.records import (
+        CANCELABLE_STATUSES,
+        FINAL_STATUSES,
+        STATUS_NAMES,
+        Account,
+        AccountSummary,
+        CancelAllResult,
+        CancelEntry,
+        CancelResult,
+        Order,
+        OrderOutcome,
+        Portfolio,
+        Position,
+        TradeResult,
+        TraderResult,
+    )
+    from qmt_facade.risk import RiskLimits
+    from qmt_facade.server_lines import Capability, ServerLine
+    from qmt_facade.symbols import lot_size, normalize_symbol
+else:
+    # The blocking client and the errors load with the package; the rest when
+    # first named (the async client brings asyncio and aiohttp, market data and
+    # frames their own classes), so that `import qmt_facade` stays cheap. Type
+    # checkers read the imports above: a module __getattr__ would pass any name.
+    __getattr__, __dir__ = lazy_exports(
+        globals(),
+        {
+            "qmt_facade.aio": ("AsyncQMTTradeClient",),
+            "qmt_facade.frames": ("BarMap", "OrderList", "PositionList", "TickMap"),
+            "qmt_facade.journal": (
+                "JournalIntent",
+                "JournalOutcome",
+                "JournalResolution",
+                "OrderJournal",
+            ),
+            "qmt_facade.plans.lifecycle": ("OrderEvent",),
+            "qmt_facade.quotes": ("SHANGHAI", "Bar", "Tick"),
+            "qmt_facade.rate_limit": ("RateLimit",),
+            "qmt_facade.records": (
+                "CANCELABLE_STATUSES",
+                "FINAL_STATUSES",
+                "STATUS_NAMES",
+                "Account",
+                "AccountSummary",
+                "CancelAllResult",
+                "CancelEntry",
+                "CancelResult",
+                "Order",
+                "OrderOutcome",
+                "Portfolio",
+                "Position",
+                "TradeResult",
+                "TraderResult",
+            ),
+            "qmt_facade.risk": ("RiskLimits",),
+            "qmt_facade.server_lines": ("Capability", "ServerLine"),
+            "qmt_facade.symbols": ("lot_size", "normalize_symbol"),
+        },
+    )
 
 __all__ = [
     "CANCELABLE_STATUSES",

@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,16 +42,18 @@ from qmt_facade.errors import (
     QMTValidationError,
     safe_url,
 )
-from qmt_facade.journal import OrderJournal
 from qmt_facade.plans.steps import DEFAULT_RECONCILE_WINDOW, Call, ClientContext
-from qmt_facade.rate_limit import RateLimit, limiters_for
 from qmt_facade.retries import DEFAULT_MAX_RETRIES, RetryPolicy, validate_max_retries
-from qmt_facade.risk import MemoryOrderCounter, RiskLimits
-from qmt_facade.server_lines import ServerLine
 from qmt_facade.signing import QMTSignatureAuth
 from qmt_facade.validation import validate_non_negative, validate_positive
 from qmt_server_client import AuthenticatedClient
 from qmt_server_client.types import Response
+
+if TYPE_CHECKING:
+    from qmt_facade.journal import JournalIntent, JournalOutcome, OrderJournal
+    from qmt_facade.rate_limit import RateLimit
+    from qmt_facade.risk import RiskLimits
+    from qmt_facade.server_lines import ServerLine
 
 logger = logging.getLogger("qmt_facade")
 
@@ -200,11 +202,16 @@ class ClientSettings:
         )
 
 
-def _open_journal(journal: object) -> OrderJournal | None:
-    if journal is None or isinstance(journal, OrderJournal):
-        return journal
+def _open_journal(journal: object) -> tuple[OrderJournal | None, bool]:
+    """The client's journal, and whether the client opened it (and so closes it)."""
+    if journal is None:
+        return None, False
+    from qmt_facade.journal import OrderJournal  # brings sqlite3: only with a journal
+
+    if isinstance(journal, OrderJournal):
+        return journal, False
     if isinstance(journal, str | os.PathLike) and str(os.fspath(journal)):
-        return OrderJournal(journal)
+        return OrderJournal(journal), True
     rule = "must be None, a file path (str or os.PathLike) or an OrderJournal"
     raise _refuse("journal", type(journal).__name__, rule)
 
@@ -260,8 +267,7 @@ class ClientBase:
             retry=RetryPolicy(max_retries=validate_max_retries(max_retries)),
             reconcile_window=window,
         )
-        self._journal = _open_journal(journal)
-        self._owns_journal = self._journal is not None and not isinstance(journal, OrderJournal)
+        self._journal, self._owns_journal = _open_journal(journal)
         self._ctx.journaling = self._journal is not None
         self._guard_rails(guard_setting("risk", risk), guard_setting("rate_limit", rate_limit))
         if not isinstance(dry_run, bool):
@@ -286,8 +292,12 @@ class ClientBase:
         self._risk, self._rate_limit = risk, rate_limit
         self._ctx.risk = risk
         if risk is not None and risk.counts_orders:
+            from qmt_facade.risk import MemoryOrderCounter
+
             self._ctx.order_counter = self._journal or MemoryOrderCounter()
         if rate_limit is not None:
+            from qmt_facade.rate_limit import limiters_for
+
             self._ctx.order_slots, self._ctx.read_slots = limiters_for(rate_limit)
 
     @classmethod
@@ -348,6 +358,14 @@ class ClientBase:
                 rule="journal required",
             )
         return self._journal
+
+    def _record(self, entry: JournalIntent | JournalOutcome) -> QMTTradeClientError | None:
+        """Perform a Record step: write ``entry`` to the journal (plans yield none without one)."""
+        if self._journal is None:
+            return None
+        from qmt_facade.journal import perform_record  # loaded with the journal itself
+
+        return perform_record(self._journal, entry)
 
     def _close_journal(self) -> None:
         if self._journal is not None and self._owns_journal:

@@ -10,11 +10,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Collection, Iterable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from qmt_facade import plans, server_lines
+from qmt_facade import plans
 from qmt_facade._transport import (
     FAILURES,
     ClientBase,
@@ -23,32 +23,26 @@ from qmt_facade._transport import (
     refused_answer,
     request_failed,
 )
+from qmt_facade.client_order_id import DEFAULT_STRATEGY_NAME
 from qmt_facade.errors import QMTTradeClientError
-from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
-from qmt_facade.journal import JournalResolution, perform_record
-from qmt_facade.plans import (
-    DEFAULT_STRATEGY_NAME,
-    Call,
-    Emit,
-    Guard,
-    MarketTime,
-    OrderEvent,
-    Pause,
-    Plan,
-    Record,
-)
-from qmt_facade.records import (
-    Account,
-    AccountSummary,
-    CancelAllResult,
-    CancelResult,
-    Order,
-    Portfolio,
-    Position,
-    TradeResult,
-)
-from qmt_facade.server_lines import ServerLine
+from qmt_facade.plans.steps import Call, Emit, Guard, Pause, Record
 from qmt_facade.transports import FacadeAsyncHttpxClient, aiohttp_transport
+
+if TYPE_CHECKING:
+    from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
+    from qmt_facade.journal import JournalResolution
+    from qmt_facade.plans import MarketTime, OrderEvent, Plan
+    from qmt_facade.records import (
+        Account,
+        AccountSummary,
+        CancelAllResult,
+        CancelResult,
+        Order,
+        Portfolio,
+        Position,
+        TradeResult,
+    )
+    from qmt_facade.server_lines import ServerLine
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -145,7 +139,7 @@ class AsyncQMTTradeClient(ClientBase):
                 # An fsync'ed SQLite commit takes milliseconds: it runs on a worker
                 # thread so that other calls go on meanwhile. The plan waits for
                 # it, so an intent is on disk before its request is sent.
-                return None, await asyncio.to_thread(perform_record, self._journal, step.entry)
+                return None, await asyncio.to_thread(self._record, step.entry)
             # Local guards (a lock, a SQLite file) inline; Redis off the event loop.
             if step.network:
                 return await asyncio.to_thread(step.check), None
@@ -197,7 +191,7 @@ class AsyncQMTTradeClient(ClientBase):
 
     async def detect_server_line(self) -> ServerLine:
         """See QMTTradeClient.detect_server_line."""
-        return await self._run(server_lines.detect_server_line(self._ctx))
+        return await self._run(plans.detect_server_line(self._ctx))
 
     # --- queries ----------------------------------------------------------
 

@@ -6,11 +6,11 @@ import logging
 import time
 from collections.abc import Collection, Iterable, Iterator
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from qmt_facade import plans, server_lines
+from qmt_facade import plans
 from qmt_facade._transport import (
     FAILURES,
     ClientBase,
@@ -19,32 +19,26 @@ from qmt_facade._transport import (
     refused_answer,
     request_failed,
 )
+from qmt_facade.client_order_id import DEFAULT_STRATEGY_NAME
 from qmt_facade.errors import QMTTradeClientError
-from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
-from qmt_facade.journal import JournalResolution, perform_record
-from qmt_facade.plans import (
-    DEFAULT_STRATEGY_NAME,
-    Call,
-    Emit,
-    Guard,
-    MarketTime,
-    OrderEvent,
-    Pause,
-    Plan,
-    Record,
-)
-from qmt_facade.records import (
-    Account,
-    AccountSummary,
-    CancelAllResult,
-    CancelResult,
-    Order,
-    Portfolio,
-    Position,
-    TradeResult,
-)
-from qmt_facade.server_lines import ServerLine
+from qmt_facade.plans.steps import Call, Emit, Guard, Pause, Record
 from qmt_facade.transports import FacadeHttpxClient
+
+if TYPE_CHECKING:
+    from qmt_facade.frames import BarMap, OrderList, PositionList, TickMap
+    from qmt_facade.journal import JournalResolution
+    from qmt_facade.plans import MarketTime, OrderEvent, Plan
+    from qmt_facade.records import (
+        Account,
+        AccountSummary,
+        CancelAllResult,
+        CancelResult,
+        Order,
+        Portfolio,
+        Position,
+        TradeResult,
+    )
+    from qmt_facade.server_lines import ServerLine
 
 logger = logging.getLogger("qmt_facade")
 T = TypeVar("T")
@@ -151,7 +145,7 @@ class QMTTradeClient(ClientBase):
                 time.sleep(step.seconds)
                 return None, None
             if isinstance(step, Record):
-                return None, perform_record(self._journal, step.entry)
+                return None, self._record(step.entry)
             return step.check(), None
         except QMTTradeClientError as exc:
             return None, exc
@@ -204,7 +198,7 @@ class QMTTradeClient(ClientBase):
         The probe (``POST /qmt/trade/api/buy`` with ``{}``) cannot place an
         order; the first order-placing call runs it anyway when needed.
         """
-        return self._run(server_lines.detect_server_line(self._ctx))
+        return self._run(plans.detect_server_line(self._ctx))
 
     # --- queries ----------------------------------------------------------
 

@@ -31,6 +31,7 @@ from qmt_facade.errors import QMTValidationError
 
 __all__ = [
     "CLIENT_ORDER_ID_ALPHABET",
+    "DEFAULT_STRATEGY_NAME",
     "MAX_CLIENT_ORDER_ID_LENGTH",
     "STRATEGY_NAME_MAX_BYTES",
     "TAG_SEPARATOR",
@@ -40,6 +41,8 @@ __all__ = [
     "validate_client_order_id",
 ]
 
+# The strategy_name of an order call that names none (the manual's default).
+DEFAULT_STRATEGY_NAME: Final = "客户端交易"
 STRATEGY_NAME_MAX_BYTES: Final = 24
 TAG_SEPARATOR: Final = "#"
 CLIENT_ORDER_ID_ALPHABET: Final = "A-Z a-z 0-9 _ -"  # URL-safe base64, for messages

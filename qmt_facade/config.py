@@ -30,15 +30,17 @@ import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from qmt_facade.errors import QMTValidationError
-from qmt_facade.rate_limit import RateLimit
-from qmt_facade.risk import RiskLimits
-from qmt_facade.server_lines import ServerLine, parse_server_line
 from qmt_facade.validation import validate_positive, validate_trader_index
+
+if TYPE_CHECKING:
+    from qmt_facade.rate_limit import RateLimit
+    from qmt_facade.risk import RiskLimits
+    from qmt_facade.server_lines import ServerLine
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -105,6 +107,9 @@ def _typed(name: str, value: object, source: str) -> object:
             index = int(value) if isinstance(value, str) and value.strip().isdigit() else value
             return validate_trader_index(index)
         if name == "server_line":
+            # The lines' table loads where a line is named (auto-detection loads it later).
+            from qmt_facade.server_lines import parse_server_line
+
             return parse_server_line(value)
     except (QMTValidationError, ValueError) as exc:
         rule = exc.rule if isinstance(exc, QMTValidationError) else "must be a number"
@@ -187,8 +192,14 @@ def resolve_config(
 
 def guard_setting(name: str, value: Any, source: str | None = None) -> Any:
     """``risk`` / ``rate_limit`` as given (their class, a mapping of their fields, or None)."""
+    if value is None:
+        return None
+    # Imported only where a guard rail is configured (import cost of qmt_facade).
+    from qmt_facade.rate_limit import RateLimit
+    from qmt_facade.risk import RiskLimits
+
     cls = RiskLimits if name == "risk" else RateLimit
-    if value is None or isinstance(value, cls):
+    if isinstance(value, cls):
         return value
     if isinstance(value, Mapping):
         return cls.from_mapping(value, source or name)

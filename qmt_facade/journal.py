@@ -133,16 +133,14 @@ class OrderJournal:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        import sqlite3  # with the first journal: `import qmt_facade` does without it
+        # With the first journal (sqlite3): `import qmt_facade` does without it.
+        from qmt_facade.sqlite_files import connect_shared
 
         self.path = Path(path)
         self._lock = threading.Lock()
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE).
-        self._db = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-        )
+        # Transactions are explicit (BEGIN IMMEDIATE).
+        self._db = connect_shared(self.path, timeout=10.0)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()

@@ -15,16 +15,13 @@ import numbers
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 import attrs
 
 from qmt_facade.records import Record
+from qmt_facade.timezones import SHANGHAI
 
 __all__ = ["BAR_FIELDS", "SHANGHAI", "Bar", "Tick", "parse_market_time"]
-
-# Needs the tzdata package on Windows (a dependency there, see pyproject.toml).
-SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 
 # Bar attribute -> xtquant field name. ``settelementPrice`` is xtquant's spelling.
 BAR_FIELDS: Final[dict[str, str]] = {

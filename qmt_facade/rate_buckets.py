@@ -22,6 +22,7 @@ from pyrate_limiter.abstracts.algorithm import Decision, State, StateAlgorithm
 
 from qmt_facade.errors import QMTRateLimitError
 from qmt_facade.rate_limit import RateLimit
+from qmt_facade.sqlite_files import connect_shared
 
 __all__ = ["SQLiteStateStore", "SlotLimiter", "limiters_for"]
 
@@ -40,11 +41,8 @@ class SQLiteStateStore(StateStore):
     def __init__(self, path: str, key: str) -> None:
         self.key = key
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=30.0
-        )
+        self._db = connect_shared(path, timeout=30.0)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS token_buckets "
                 "(key TEXT PRIMARY KEY, state TEXT NOT NULL)"

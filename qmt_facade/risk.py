@@ -28,8 +28,8 @@ from typing import Any, Final, Protocol
 import attrs
 
 from qmt_facade.errors import QMTRiskError, QMTValidationError
-from qmt_facade.quotes import SHANGHAI
 from qmt_facade.symbols import normalize_symbol
+from qmt_facade.timezones import SHANGHAI
 from qmt_facade.validation import validate_positive, validate_section
 
 __all__ = [

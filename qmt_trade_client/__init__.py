@@ -3,19 +3,15 @@
 Everything here is qmt_facade's; see that package.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import qmt_facade
 from qmt_facade import __all__ as __all__
+from qmt_facade.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from qmt_facade import *  # noqa: F403
 else:
-    # A star import would load the async client (asyncio, aiohttp) too: take
-    # what qmt_facade has bound; the rest comes through __getattr__ when named.
-    loaded = vars(qmt_facade)
-    globals().update({name: loaded[name] for name in __all__ if name in loaded})
-
-
-def __getattr__(name: str) -> Any:
-    return getattr(qmt_facade, name)
+    # Bound from qmt_facade when first used, as there: a star import here would
+    # load the async client (asyncio, aiohttp) and everything else at once.
+    # Type checkers read the star import: a module __getattr__ would pass any name.
+    __getattr__, __dir__ = lazy_exports(globals(), {"qmt_facade": __all__})

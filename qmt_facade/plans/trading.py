@@ -20,6 +20,7 @@ from typing import Any, Final
 import attrs
 
 from qmt_facade.client_order_id import (
+    DEFAULT_STRATEGY_NAME,
     new_client_order_id,
     split_strategy_name,
     tag_strategy_name,
@@ -86,7 +87,6 @@ from qmt_server_client.api.trade import reverse_repo as reverse_repo_route
 
 logger = logging.getLogger("qmt_facade")
 
-DEFAULT_STRATEGY_NAME = "客户端交易"
 REVERSE_REPO_SYMBOL: Final = "131810.SZ"  # Shenzhen R-001, placed as a sell
 
 # Order answers reach the plans as JSON, read by order_answers (never raising).

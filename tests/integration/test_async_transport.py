@@ -10,8 +10,6 @@ whether the order exists.
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -67,21 +65,6 @@ async def proxied(
         max_retries=0,
     ) as client:
         yield client
-
-
-def test_import_leaves_aiohttp_and_other_optional_packages_unimported() -> None:
-    code = (
-        "import sys, qmt_facade\n"
-        "lazy = ('aiohttp', 'httpx_aiohttp', 'asyncio', 'yaml', 'tenacity', 'dotenv', 'typer',"
-        " 'pandas', 'pyrate_limiter', 'sqlite3')\n"
-        "print(sorted(m for m in lazy if m in sys.modules))\n"
-        "qmt_facade.AsyncQMTTradeClient('http://127.0.0.1:9', client_id='c', secret_key='s')\n"
-        "print('aiohttp' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert done.stdout.split("\n")[:2] == ["[]", "True"], done.stdout + done.stderr
 
 
 async def test_the_default_transport_is_aiohttp_and_keeps_httpx_settings(
