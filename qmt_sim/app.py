@@ -78,7 +78,6 @@ def html_text(text: str, status: int) -> HTMLResponse:
     return HTMLResponse(text, status_code=status)
 
 
-
 def redirect(location: str) -> HTMLResponse:
     """A 302 with a small HTML body, like Flask's redirect()."""
     target = html.escape(location)
@@ -224,14 +223,15 @@ class Server:
                 if verdict.problem:
                     raise ApiError(401, verdict.problem)
                 return
-        if call.malformed and call.method != "GET":
-            # The signature check parses the body before any route code runs.
-            raise FlaskErrorPage(BAD_REQUEST)
-        body = (
-            ""
-            if call.method == "GET" or call.parsed is NOT_JSON
-            else auth.canonical_body(call.parsed)
-        )
+
+        def read_body() -> str:
+            if call.method == "GET":
+                return ""
+            if call.malformed:
+                # Parsed once the credentials passed, before any route code runs.
+                raise FlaskErrorPage(BAD_REQUEST)
+            return "" if call.parsed is NOT_JSON else auth.canonical_body(call.parsed)
+
         credentials = (
             auth.header_or_query_credentials(call.headers, call.query_params)
             if self.line.signature_fields_in_query
@@ -239,7 +239,7 @@ class Server:
         )
         missing = auth.MISSING_HEADERS_OR_SESSION if api.auth == EITHER else auth.MISSING_HEADERS
         problem = self.verifier.verify(
-            credentials, call.method, call.path, call.query, body, missing
+            credentials, call.method, call.path, call.query, read_body, missing
         )
         if problem is not None:
             raise ApiError(401, problem)

@@ -135,9 +135,15 @@ class SignatureVerifier:
         method: str,
         path: str,
         query: str,
-        body: str,
+        read_body: Callable[[], str],
         missing_message: str = MISSING_HEADERS,
     ) -> str | None:
+        """The 401 text for a request, or None when it is signed right.
+
+        ``read_body`` is called only once the headers, the timestamp and the
+        client id passed, as the real decorator calls ``get_json()``: a broken
+        body behind bad credentials is a 401, not the body's 500.
+        """
         client_id, timestamp, signature = (
             credentials.client_id,
             credentials.timestamp,
@@ -155,7 +161,7 @@ class SignatureVerifier:
         if secret is None:
             return UNKNOWN_CLIENT
         expected = compute_signature(
-            secret, string_to_sign(method, path, query, body, timestamp, client_id)
+            secret, string_to_sign(method, path, query, read_body(), timestamp, client_id)
         )
         # Bytes so that a non-ASCII header cannot raise inside compare_digest.
         if not hmac.compare_digest(signature.encode("utf-8"), expected.encode("utf-8")):

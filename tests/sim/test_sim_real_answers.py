@@ -130,6 +130,34 @@ def test_6_malformed_json_is_a_500(real: SimHttp, book: SimulatorProcess) -> Non
     session.close()
 
 
+def test_6_credentials_are_checked_before_the_body_is_read(real: SimHttp) -> None:
+    # The real decorator checks headers, timestamp and client id before get_json().
+    path = f"{API}/orders"
+    json_type = {"Content-Type": "application/json"}
+    unsigned = real.http.post(path, headers=json_type, content=b'{"trader_index":')
+    assert (unsigned.status_code, unsigned.json()) == (401, {"error": "缺少必要的签名验证参数"})
+    stale = {"X-Client-ID": "c1", "X-Timestamp": "1", "X-Signature": "0" * 64, **json_type}
+    expired = real.http.post(path, headers=stale, content=b"{")
+    assert (expired.status_code, expired.json()) == (401, {"error": "请求时间戳过期"})
+    stranger = {**real.headers("POST", path), "X-Client-ID": "nobody", **json_type}
+    unknown = real.http.post(path, headers=stranger, content=b"{")
+    assert (unknown.status_code, unknown.json()) == (401, {"error": "无效的客户端ID"})
+
+
+def test_issue13_body_without_json_content_type_is_signed_as_empty(real: SimHttp) -> None:
+    # The server sees no body without the JSON content type: it signs "" and
+    # the client's signature over the body fails; signed over "" it gets further.
+    path = f"{API}/orders"
+    body = b'{"trader_index":0}'
+    text_type = {"Content-Type": "text/plain"}
+    over_body = {**real.headers("POST", path, {"trader_index": 0}), **text_type}
+    refused = real.http.post(path, headers=over_body, content=body)
+    assert (refused.status_code, refused.json()) == (401, {"error": "签名验证失败"})
+    over_empty = {**real.headers("POST", path), **text_type}
+    unsupported = real.http.post(path, headers=over_empty, content=body)
+    assert unsupported.status_code == 500 and "415" in unsupported.text
+
+
 def test_7_non_json_answers_are_html(real: SimHttp) -> None:
     missing = real.http.get("/qmt/trade/api/nothing")
     assert (missing.status_code, missing.text) == (404, "Not Found")
