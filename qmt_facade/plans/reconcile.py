@@ -318,20 +318,29 @@ def reconcile_cancel_all(
     action = "cancel_all_buy_orders" if side == "buy" else "cancel_all_sell_orders"
     deadline = time.monotonic() + ctx.reconcile_window
     pause = _FIRST_PAUSE
-    indexes = yield from _targets(ctx, trader_index)
+    indexes: list[int] | None = None
+    left: list[Order] | None = None  # None: not read (yet)
     while True:
-        left: list[Order] = []
-        for index in indexes:
-            orders = yield from get_orders(ctx, index, cancelable_only=True)
-            left += [o for o in orders if o.side == side and o.status in _BULK_CANCELED]
+        # A failing read must not turn the lost answer into a plain error:
+        # the cancel may have gone in; keep looking until the window closes.
+        try:
+            if indexes is None:
+                indexes = yield from _targets(ctx, trader_index)
+            open_orders: list[Order] = []
+            for index in indexes:
+                orders = yield from get_orders(ctx, index, cancelable_only=True)
+                open_orders += [o for o in orders if o.side == side and o.status in _BULK_CANCELED]
+            left = open_orders
+        except QMTTradeClientError as error:
+            logger.warning("%s: reconciliation read failed: %s", action, error)
         remaining = deadline - time.monotonic()
-        if not left:
-            break
+        if indexes is not None and left == []:
+            break  # every targeted account read, nothing of that side left to cancel
         if remaining <= 0:
+            state = f"仍有 {len(left)} 笔可撤委托" if left is not None else "无法读取委托"
             raise QMTOrderStateUnknownError(
-                f"{action}: 撤单请求状态未知 ({reason})；仍有 {len(left)} 笔可撤委托；"
-                f"{DO_NOT_RESEND_TEXT}",
-                candidates=left,
+                f"{action}: 撤单请求状态未知 ({reason})；{state}；{DO_NOT_RESEND_TEXT}",
+                candidates=left or [],
                 fault=reason,
             ) from fault
         yield Pause(min(pause, remaining))

@@ -445,20 +445,30 @@ def _session_sell_by_ratio(
     warnings: list[str] = []
     messages: list[str] = []
     reconciled = False
-    for index, shares in sizes.items():
+    accounts = list(sizes.items())
+    for position, (index, shares) in enumerate(accounts):
         if shares <= 0:
             results.append(_not_sent(index, order, f"可卖数量不足一手: 比例 {order.position_pct}"))
             continue
-        if messages and ctx.order_slots is not None and not ctx.dry_run:
-            yield from throttle(ctx.order_slots, sent.action)
         account_order = attrs.evolve(sent, trader_index=index, shares=shares)
         try:
+            if messages and ctx.order_slots is not None and not ctx.dry_run:
+                yield from throttle(ctx.order_slots, sent.action)
             placed = yield from _session_order(ctx, order, account_order)
         except QMTOrderStateUnknownError as error:
             done = ", ".join(f"账户{r.trader_index}: #{r.order_id}" for r in results if r.placed)
             if done:
                 error.args = (f"{error.args[0]}; 已下单 (placed before): {done}",)
             raise
+        except QMTTradeClientError as error:
+            if not any(r.placed for r in results):
+                raise  # nothing placed by this call: the error tells the whole truth
+            # Earlier accounts hold live orders: a plain error would hide them
+            # (and invite a resend), so report them with this account unsent.
+            why = f"未发送 (not sent): {error}"
+            warnings.append(f"账户{index}: {why}")
+            results += [_not_sent(i, order, why) for i, _ in accounts[position:]]
+            break
         messages.append(placed.message)
         results.extend(placed.results)
         warnings.extend(placed.warnings)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 from fault_proxy import FaultProxy
 
@@ -439,6 +440,78 @@ def test_lost_cancel_answers_are_reconciled_not_resent(
     log = proxy.log()
     assert len([e for e in log if e["path"] == "/qmt/trade/api/cancel_order"]) == 1
     assert len([e for e in log if e["path"].startswith("/qmt/trade/api/cancel_orders/")]) == 1
+
+
+@pytest.mark.parametrize("read_faults", [3, 40], ids=["reads-recover", "reads-never-recover"])
+def test_lost_cancel_all_answer_is_never_a_plain_error_when_reads_fail(
+    tmp_path: Path, read_faults: int
+) -> None:
+    """The cancel went in and the reads that would tell fail: reconciled or unknown, never plain."""
+    with SimulatorProcess(tmp_path) as sim, FaultProxy(sim.base_url) as proxy:
+        options = _fault_test_options(sim, max_retries=0, reconcile_window=2.0)
+        with QMTTradeClient(sim.base_url, **options) as direct:
+            resting = direct.buy("000001", price=9.5, shares=100, trader_index=0).order_ids[0]
+        proxy.configure(
+            [
+                {
+                    "method": "POST",
+                    "prefix": "/qmt/trade/api/cancel_orders/",
+                    "queue": ["drop_after"],
+                },
+                {
+                    "method": "POST",
+                    "prefix": "/qmt/trade/api/orders",
+                    "queue": ["drop_before"] * read_faults,
+                },
+            ]
+        )
+        with QMTTradeClient(proxy.base_url, **options) as client:
+            if read_faults < 10:
+                assert client.cancel_all_buy_orders(0).reconciled
+            else:
+                with pytest.raises(QMTOrderStateUnknownError) as info:
+                    client.cancel_all_buy_orders(0)
+                assert "无法读取委托" in str(info.value)
+        with QMTTradeClient(sim.base_url, **options) as direct:
+            assert direct.get_order(resting, 0).status == 54  # the lost cancel did go in
+        cancels = [e for e in proxy.log() if e["path"].startswith("/qmt/trade/api/cancel_orders/")]
+        assert len(cancels) == 1
+
+
+def test_session_ratio_sell_reports_the_placed_account_when_the_next_is_not_sent(
+    tmp_path: Path,
+) -> None:
+    """Account 0's /sell placed an order, account 1's could not connect: a result, not an error."""
+
+    class SecondSellRefused(httpx.HTTPTransport):
+        sells = 0
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/qmt/trade/api/sell":
+                self.sells += 1
+                if self.sells == 2:  # a connect that fails before any byte is written
+                    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+            return super().handle_request(request)
+
+    with SimulatorProcess(tmp_path) as sim:
+        assert sim.username is not None and sim.password is not None
+        http = httpx.Client(transport=SecondSellRefused())
+        journal = tmp_path / "orders.sqlite3"
+        with QMTTradeClient(
+            sim.base_url, server_line="main", http_client=http, journal=str(journal)
+        ) as client:
+            client.login(sim.username, sim.password)
+            result = client.sell("000001", 11.5, position_pct=0.5, client_order_id="sessA")
+            assert not result.all_placed
+            assert [r.trader_index for r in result.placed] == [0]
+            assert [r.trader_index for r in result.rejected] == [1]
+            assert any("账户1: 未发送" in w for w in result.warnings)
+            assert client.journal is not None
+            assert [o.status for o in client.journal.outcomes("sessA")] == ["placed"]
+        with QMTTradeClient(sim.base_url, client_id=sim.client_id, secret_key=sim.secret_key) as c:
+            found = c.find_order("sessA", 0)
+            assert found is not None and found.order_id == result.order_ids[0]
+            assert c.find_order("sessA", 1) is None
 
 
 def test_session_order_answer_lost_is_reconciled(
