@@ -67,7 +67,7 @@ _MAX_RECONCILE_WINDOW = 300.0
 
 
 def _refuse(field: str, shown: object, rule: str) -> QMTValidationError:
-    return QMTValidationError(f"{field}={shown!r}: {rule}", field=field, value=shown, rule=rule)
+    return QMTValidationError.of(field, shown, rule)
 
 
 def _check_base_url(base_url: object) -> str:

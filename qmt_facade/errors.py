@@ -24,6 +24,7 @@ an exception message.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
 __all__ = [
@@ -290,6 +291,27 @@ class QMTValidationError(QMTTradeClientError, ValueError):
         self.value = value
         self.rule = rule
         super().__init__(message)
+
+    @classmethod
+    def of(cls, field: str, value: object, rule: str, prefix: str | None = None) -> Self:
+        """The usual refusal: ``[prefix: ]field=value: rule``, whatever the value."""
+        detail = f"{field}={shown_value(value)}: {rule}"
+        message = f"{prefix}: {detail}" if prefix else detail
+        return cls(message, field=field, value=value, rule=rule)
+
+
+def shown_value(value: object) -> str:
+    """``repr(value)`` for a message; never raises.
+
+    An int of more than 4,300 digits cannot be turned into text (Python
+    raises ValueError), and a user's object may have a failing ``__repr__``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an int of {value.bit_length()} bits>"
+    try:
+        return repr(value)
+    except Exception:
+        return f"<{type(value).__name__}>"
 
 
 class QMTWaitTimeoutError(QMTTradeClientError, TimeoutError):

@@ -53,8 +53,7 @@ _MAX_RATE: Final = 1000.0
 
 
 def _field_error(name: str, value: object, rule: str) -> QMTValidationError:
-    field = f"rate_limit.{name}"
-    return QMTValidationError(f"{field}={value!r}: {rule}", field=field, value=value, rule=rule)
+    return QMTValidationError.of(f"rate_limit.{name}", value, rule)
 
 
 def _rate(name: str, value: object) -> float:

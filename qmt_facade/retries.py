@@ -72,6 +72,4 @@ def validate_max_retries(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_RETRIES_CAP:
         return value
     rule = f"must be an int with 0 <= max_retries <= {_MAX_RETRIES_CAP} (0 disables retries)"
-    raise QMTValidationError(
-        f"max_retries={value!r}: {rule}", field="max_retries", value=value, rule=rule
-    )
+    raise QMTValidationError.of("max_retries", value, rule)

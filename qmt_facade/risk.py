@@ -52,8 +52,7 @@ MINUTE: Final = 60.0  # seconds: max_orders_per_minute counts a rolling window
 
 
 def _field_error(name: str, value: object, rule: str) -> QMTValidationError:
-    field = f"risk.{name}"
-    return QMTValidationError(f"{field}={value!r}: {rule}", field=field, value=value, rule=rule)
+    return QMTValidationError.of(f"risk.{name}", value, rule)
 
 
 def _amount(_: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -146,7 +146,7 @@ def parse_server_line(value: object, field: str = "server_line") -> ServerLine |
     if isinstance(value, str) and value.strip().lower() in _LINE_NAMES:
         return _LINE_NAMES[value.strip().lower()]
     rule = "must be 'auto', 'main' or 'upstream'"
-    raise QMTValidationError(f"{field}={value!r}: {rule}", field=field, value=value, rule=rule)
+    raise QMTValidationError.of(field, value, rule)
 
 
 def line_has(line: ServerLine, capability: Capability) -> bool:

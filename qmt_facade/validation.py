@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from qmt_facade.errors import QMTValidationError
+from qmt_facade.errors import QMTValidationError, shown_value
 from qmt_facade.symbols import is_convertible_bond, lot_size, normalize_symbol
 
 __all__ = [
@@ -69,9 +69,7 @@ MSG_PCT_RANGE: Final = "position_pct 必须在 0 到 1 之间"  # server
 
 
 def _fail(field: str, value: object, rule: str, prefix: str | None = None) -> QMTValidationError:
-    detail = f"{field}={value!r}: {rule}"
-    message = f"{prefix}: {detail}" if prefix else detail
-    return QMTValidationError(message, field=field, value=value, rule=rule)
+    return QMTValidationError.of(field, value, rule, prefix)
 
 
 def _as_int(value: object) -> int | None:
@@ -115,7 +113,8 @@ def validate_quantity_choice(position_pct: object, shares: object) -> None:
     if position_pct is not None and shares is not None:
         rule = "give exactly one"
         raise QMTValidationError(
-            f"{MSG_BOTH} (position_pct={position_pct!r}, shares={shares!r}): {rule}",
+            f"{MSG_BOTH} (position_pct={shown_value(position_pct)}, "
+            f"shares={shown_value(shares)}): {rule}",
             field="position_pct/shares",
             value=(position_pct, shares),
             rule=rule,

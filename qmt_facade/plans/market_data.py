@@ -37,11 +37,14 @@ BAR_PERIODS: Final = ("1m", "5m", "15m", "30m", "1h", "1d", "1w", "1mon", "1q", 
 DIVIDEND_TYPES: Final = tuple(kind.value for kind in wire.DividendType)
 # What start_time / end_time accept.
 MarketTime = date | datetime | str | None
+# More bars than any request could mean (16 years of minute bars): a bigger
+# count is a mistake, and past 2**63 it would not even fit the server's ints.
+MAX_BAR_COUNT: Final = 1_000_000
 _TIME_TEXT: Final = re.compile(r"[0-9]{8}([0-9]{6})?")
 
 
 def _invalid(field: str, value: object, rule: str) -> QMTValidationError:
-    return QMTValidationError(f"{field}={value!r}: {rule}", field=field, value=value, rule=rule)
+    return QMTValidationError.of(field, value, rule)
 
 
 def validate_symbols(symbols: object) -> list[str]:
@@ -85,8 +88,10 @@ def _validate_time(value: object, field: str) -> str | None:
 
 
 def _validate_count(count: object) -> int:
-    rule = "must be an int: -1 for every bar, or > 0"
-    if isinstance(count, bool) or not isinstance(count, int) or not (count == -1 or count > 0):
+    rule = f"must be an int: -1 for every bar, or 1..{MAX_BAR_COUNT:,}"
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise _invalid("count", count, rule)
+    if not (count == -1 or 0 < count <= MAX_BAR_COUNT):
         raise _invalid("count", count, rule)
     return count
 

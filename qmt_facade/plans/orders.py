@@ -55,12 +55,7 @@ def get_orders(
 ) -> Plan[OrderList]:
     index = validate_trader_index(trader_index)
     if not isinstance(cancelable_only, bool):
-        raise QMTValidationError(
-            f"cancelable_only={cancelable_only!r}: must be True or False",
-            field="cancelable_only",
-            value=cancelable_only,
-            rule="bool",
-        )
+        raise QMTValidationError.of("cancelable_only", cancelable_only, "must be True or False")
     require_signature(ctx, "get_orders")
     body = wire.OrdersQuery(trader_index=index, cancelable_only=cancelable_only)
     answer: list[wire.Order] = yield from read(

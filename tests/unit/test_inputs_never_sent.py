@@ -73,6 +73,14 @@ BAD_CALLS: list[tuple[str, Callable[[QMTTradeClient], Any], str]] = [
     ),
     ("username", lambda c: c.login("me\udc80", "pw"), "username"),
     ("password", lambda c: c.login("me", "pw\ud800"), "password"),
+    # Past 4,300 digits an int cannot even be put into a message (ValueError).
+    ("shares", lambda c: c.buy("000001", 10.0, shares=10**5000), "shares"),
+    ("order_id", lambda c: c.get_order(10**5000, 0), "order_id"),
+    ("trader_index", lambda c: c.get_positions(10**5000), "trader_index"),
+    ("position_pct", lambda c: c.buy("000001", 10.0, position_pct=10**5000), "position_pct"),
+    ("count", lambda c: c.get_market_data(["000001"], count=10**5000), "count"),
+    ("count", lambda c: c.get_market_data(["000001"], count=2**63), "count"),
+    ("cancelable_only", lambda c: c.get_orders(0, cancelable_only=10**5000), "cancelable_only"),
     ("timeout", lambda c: c.wait_for_order(1, 0, timeout=10**400), "timeout"),
     (
         "poll_interval",
