@@ -1,6 +1,7 @@
 """`qmt`: the command line for operators, a user of the public qmt_facade API.
 
-Built with typer (on click) and rich. typer because the commands are typed
+Built with typer and rich (click underneath: recent typer carries its own
+copy, so nothing here imports click itself). typer because the commands are typed
 functions: the options come from the signatures, mypy checks the bodies,
 and click underneath gives the usage errors (exit 2), prompts and the test
 runner. rich draws the tables (wide Chinese characters measured right) and

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -376,7 +375,7 @@ def _confirm_and_send(
         output.notes.print(render.request_table(title, rows))
         try:
             confirmed = typer.confirm("确认发送? Send", default=False, err=output.as_json)
-        except click.Abort:  # no answer (end of input)
+        except typer.Abort:  # no answer (end of input); recent typer carries its own click
             confirmed = False
         if not confirmed:
             output.refuse("未确认: 没有发送任何请求 (not sent)", ExitCode.REFUSED)

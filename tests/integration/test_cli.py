@@ -24,8 +24,7 @@ from typing import Any
 
 import pytest
 from _support import custom_sim, isolate_settings, signed_client
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from qmt_facade import QMTTradeClient
 from qmt_facade.cli import ExitCode, app
@@ -192,6 +191,7 @@ def test_orders_order_and_open(sim: SimulatorProcess, client: QMTTradeClient) ->
     assert one == client.get_order(order_id, 0).to_dict()
     table = qmt(sim, "order", str(order_id), "-i", "0").stdout
     assert f"委托 {order_id}" in table and "50 已报" in table and "000001.SZ" in table
+    assert "11 限价" in table  # the broker's code for the API's price_type 0, named
     client.cancel_order(order_id, 0)
     still_open = as_json(qmt(sim, "orders", "-i", "0", "--open", "--json"))
     assert order_id not in [o["order_id"] for o in still_open]
@@ -270,6 +270,9 @@ def test_buy_asks_first_and_no_sends_nothing(sim: SimulatorProcess, client: QMTT
     assert "not sent" in declined.stderr
     no_answer = qmt(sim, *order, input="")
     assert no_answer.exit_code == ExitCode.REFUSED and "全部账户" in no_answer.stdout
+    assert "未确认: 没有发送任何请求 (not sent)" in no_answer.stderr
+    error = error_of(qmt(sim, *order, "--json", input=""), ExitCode.REFUSED)
+    assert "not sent" in error["message"]
     assert order_count(client) == before
 
 

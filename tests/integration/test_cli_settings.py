@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from _support import isolate_settings
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from qmt_facade import QMTTradeClient
 from qmt_facade.cli import ExitCode, app
