@@ -168,12 +168,14 @@ def unsupported_error(
     line: ServerLine | None,
     *,
     alternative: str | None = None,
+    answered_404: bool = False,
 ) -> QMTUnsupportedError:
-    """The error for ``action`` needing ``capability``; nothing was sent."""
+    """The error for ``action`` needing ``capability``: nothing sent, or a read the server 404'd."""
     info = CAPABILITIES[capability]
     alternative = alternative or info.alternative
     where = f"{line.value} 线服务器" if line is not None else "该服务器"
-    message = f"{action}: {where}不支持{info.description} [{capability.value}]，未发送任何请求"
+    outcome = "服务器答复 404 (the route does not exist)" if answered_404 else "未发送任何请求"
+    message = f"{action}: {where}不支持{info.description} [{capability.value}]，{outcome}"
     if alternative:
         message += f"。替代: {alternative}"
     return QMTUnsupportedError(
@@ -228,7 +230,9 @@ def capability_call(ctx: ClientContext, capability: Capability, call: Call) -> P
         if exc.path is None:  # a JSON 404: the route exists, the thing asked for does not
             raise
         learn_unsupported(ctx, capability)
-        raise unsupported_error(capability, call.action, ctx.server_line) from exc
+        raise unsupported_error(
+            capability, call.action, ctx.server_line, answered_404=True
+        ) from exc
 
 
 def _probe_request() -> dict[str, Any]:

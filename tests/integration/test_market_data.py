@@ -197,9 +197,11 @@ def test_no_data_routes_is_unsupported_once_then_nothing_is_sent(
             client.get_full_tick("000001")
         assert caught.value.capability == "market_data" and caught.value.alternative
         assert "market_data" in str(caught.value)
+        assert "服务器答复 404" in str(caught.value)  # it did send this one read
         assert len(sent) == 1
-        with pytest.raises(QMTUnsupportedError):
+        with pytest.raises(QMTUnsupportedError) as learned:
             client.get_market_data("000001")
+        assert "未发送任何请求" in str(learned.value)
         with pytest.raises(QMTUnsupportedError):
             client.get_full_tick("600000")
         assert len(sent) == 1  # learned: nothing more was sent
