@@ -24,6 +24,7 @@ from qmt_facade.client_order_id import split_strategy_name
 from qmt_server_client.types import Unset
 
 __all__ = [
+    "BROKER_PRICE_TYPE_NAMES",
     "CANCELABLE_STATUSES",
     "FINAL_STATUSES",
     "STATUS_NAMES",
@@ -54,6 +55,16 @@ STATUS_NAMES: dict[int, str] = {
     56: "已成",
     57: "废单",
     255: "未知",
+}
+# xtquant's price types (xtconstant), what an order carries in ``price_type``:
+# the server maps the API's 0/1/2/3/5 to these (2 is 42 in Shanghai, 47 in Shenzhen).
+BROKER_PRICE_TYPE_NAMES: dict[int, str] = {
+    5: "最新价",
+    11: "限价",
+    42: "五档即成剩撤",
+    44: "对手方最优",
+    45: "本方最优",
+    47: "五档即成剩撤",
 }
 CANCELABLE_STATUSES: frozenset[int] = frozenset({48, 49, 50, 55})
 # Nothing more will happen to an order in one of these.
@@ -360,6 +371,11 @@ class Order(Record):
     @property
     def status_name(self) -> str:
         return STATUS_NAMES.get(self.status, self.m_status)
+
+    @property
+    def price_type_name(self) -> str:
+        """The broker's price type in words: ``限价`` for 11; ``其他`` for a code not listed."""
+        return BROKER_PRICE_TYPE_NAMES.get(self.price_type, "其他")
 
     @property
     def is_final(self) -> bool:

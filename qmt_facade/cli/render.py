@@ -197,7 +197,7 @@ def _order_cells(o: Order) -> list[str]:
         price(o.price),
         count(o.traded_volume),
         price(o.traded_price),
-        str(o.price_type),
+        f"{o.price_type} {o.price_type_name}",
         _clock(o),
         o.strategy_name,
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 
 from qmt_facade.records import (
@@ -146,6 +147,10 @@ def test_order_properties() -> None:
     assert final.is_final and not final.is_cancelable and final.status_name == "废单"
     unknown = Order(1, "000001.SZ", "buy", 99, "奇怪", 100, 1700000000, 10.0, 0, 0, 0.0, "s")
     assert unknown.status_name == "奇怪"
+    limit = Order(1, "000001.SZ", "buy", 50, "已报", 100, 1700000000, 10.0, 11, 0, 0.0, "s")
+    best_five_sz = attrs.evolve(limit, price_type=47)
+    assert (limit.price_type_name, best_five_sz.price_type_name) == ("限价", "五档即成剩撤")
+    assert order.price_type_name == "其他"  # 0 is the API's code, never an order's
     assert order.order_time == datetime.fromtimestamp(1700000000)
 
 
