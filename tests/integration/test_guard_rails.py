@@ -297,3 +297,16 @@ def test_rate_limit_refuses_after_max_wait_and_sends_nothing(
             client.cancel_all_buy_orders(1)  # cancels share the order budget
         client.get_positions(1)  # reads are not limited unless asked
     assert len(order_requests(counted)) == 1
+
+
+def test_reads_limited_only_when_asked(sim: SimulatorProcess, counted: FaultProxy) -> None:
+    limit = RateLimit(
+        max_orders_per_second=100, max_reads_per_second=0.01, max_wait=0.2, key="read-test"
+    )
+    with guarded(sim, counted, rate_limit=limit) as client:
+        client.get_portfolio(1)
+        with pytest.raises(QMTRateLimitError, match="max_reads_per_second"):
+            client.get_positions(1)
+        client.buy("000001", 10.12, shares=100, trader_index=1)  # orders have their own budget
+    assert reads(counted) == ["/qmt/trade/api/portfolio/1"]
+    assert len(order_requests(counted)) == 1
