@@ -65,7 +65,11 @@ def test_request_properties_have_no_default(where: str) -> None:
     # the server fills it in), so callers would have to send what the server
     # defaults. The default is said in the description instead.
     schema = _REQUESTS[where]
-    with_default = [name for name, p in schema.get("properties", {}).items() if "default" in p]
+    with_default = [
+        name
+        for name, prop in schema.get("properties", {}).items()
+        if "default" in (resolve_pointer(_SPEC, prop["$ref"]) if "$ref" in prop else prop)
+    ]
     assert with_default == []
 
 

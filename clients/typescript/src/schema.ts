@@ -175,7 +175,9 @@ export interface paths {
          * Buy or sell, by position ratio or by a number of shares (signed).
          * @description Exactly one of `position_pct` and `order_num` must be given.
          *     Buying by `position_pct`: amount = total_asset × pct, capped at the
-         *     cash; shares = floor(amount / price / lot) × lot. Selling by
+         *     cash; shares = floor(amount / price / lot) × lot. Nothing is kept back
+         *     for the commission: a buy sized to the last yuan is accepted, then
+         *     becomes 废单 (57) at the broker (see `/trade/allin`). Selling by
          *     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
          *     shares when the cash is short silently reduces the quantity to what
          *     the cash buys: the result's `order_num` and message show the reduced
@@ -686,7 +688,8 @@ export interface components {
          *     `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
          *     order itself carries xtquant's code instead (`Order.price_type`:
          *     11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
-         * @default 0
+         *     Omitted, it is 0 (no `default` keyword here: generators would make
+         *     the field required).
          * @enum {integer}
          */
         PriceType: 0 | 1 | 2 | 3 | 5;

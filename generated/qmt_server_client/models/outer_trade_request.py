@@ -39,6 +39,8 @@ class OuterTradeRequest:
                 `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
                 order itself carries xtquant's code instead (`Order.price_type`:
                 11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
+                Omitted, it is 0 (no `default` keyword here: generators would make
+                the field required).
             trader_index (int | Unset): The account; omitted = every account.
             strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `外部策略`.
                 Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese

@@ -34,6 +34,8 @@ class SessionOrderRequest:
             `{"success": false, "message": "错误：不支持的价格类型 <n>"}`. The
             order itself carries xtquant's code instead (`Order.price_type`:
             11, 5, 42/47, 45, 44); the market kinds are sent with price 0.
+            Omitted, it is 0 (no `default` keyword here: generators would make
+            the field required).
         strategy_name (str | Unset): Recorded with the order. Omitted, the server uses `Web界面`.
             Keep it within 24 bytes of UTF-8 (24 ASCII characters, 8 Chinese
             characters): miniQMT silently drops the rest of an order's free-text

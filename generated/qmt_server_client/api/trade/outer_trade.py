@@ -85,7 +85,9 @@ def sync_detailed(
 
      Exactly one of `position_pct` and `order_num` must be given.
     Buying by `position_pct`: amount = total_asset × pct, capped at the
-    cash; shares = floor(amount / price / lot) × lot. Selling by
+    cash; shares = floor(amount / price / lot) × lot. Nothing is kept back
+    for the commission: a buy sized to the last yuan is accepted, then
+    becomes 废单 (57) at the broker (see `/trade/allin`). Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
     the cash buys: the result's `order_num` and message show the reduced
@@ -156,7 +158,9 @@ def sync(
 
      Exactly one of `position_pct` and `order_num` must be given.
     Buying by `position_pct`: amount = total_asset × pct, capped at the
-    cash; shares = floor(amount / price / lot) × lot. Selling by
+    cash; shares = floor(amount / price / lot) × lot. Nothing is kept back
+    for the commission: a buy sized to the last yuan is accepted, then
+    becomes 废单 (57) at the broker (see `/trade/allin`). Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
     the cash buys: the result's `order_num` and message show the reduced
@@ -222,7 +226,9 @@ async def asyncio_detailed(
 
      Exactly one of `position_pct` and `order_num` must be given.
     Buying by `position_pct`: amount = total_asset × pct, capped at the
-    cash; shares = floor(amount / price / lot) × lot. Selling by
+    cash; shares = floor(amount / price / lot) × lot. Nothing is kept back
+    for the commission: a buy sized to the last yuan is accepted, then
+    becomes 废单 (57) at the broker (see `/trade/allin`). Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
     the cash buys: the result's `order_num` and message show the reduced
@@ -291,7 +297,9 @@ async def asyncio(
 
      Exactly one of `position_pct` and `order_num` must be given.
     Buying by `position_pct`: amount = total_asset × pct, capped at the
-    cash; shares = floor(amount / price / lot) × lot. Selling by
+    cash; shares = floor(amount / price / lot) × lot. Nothing is kept back
+    for the commission: a buy sized to the last yuan is accepted, then
+    becomes 废单 (57) at the broker (see `/trade/allin`). Selling by
     `position_pct`: floor(can_use_volume × pct / lot) × lot. Buying by
     shares when the cash is short silently reduces the quantity to what
     the cash buys: the result's `order_num` and message show the reduced
